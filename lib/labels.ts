@@ -1,0 +1,87 @@
+/**
+ * Recommended Kubernetes labels (`app.kubernetes.io/*`) shared by every construct.
+ *
+ * Selectors use only the stable labels (`name`, `instance`), never the version or the construct path,
+ * so an image bump or a moved construct never changes an immutable selector.
+ *
+ * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/
+ */
+
+/** The recommended label keys. */
+export const LABEL = {
+  NAME: 'app.kubernetes.io/name',
+  INSTANCE: 'app.kubernetes.io/instance',
+  VERSION: 'app.kubernetes.io/version',
+  COMPONENT: 'app.kubernetes.io/component',
+  PART_OF: 'app.kubernetes.io/part-of',
+  MANAGED_BY: 'app.kubernetes.io/managed-by',
+} as const;
+
+/** Value of `app.kubernetes.io/managed-by` on everything this library emits. */
+export const MANAGED_BY = 'kubecraft';
+
+/** Prefix of the labels and annotations this library defines itself. */
+export const KUBECRAFT_PREFIX = 'kubecraft.dev';
+
+/** Who an object belongs to: the values of the recommended labels. */
+export interface AppIdentity {
+  /** `app.kubernetes.io/name`: the application's name (e.g. `api`). */
+  readonly name: string;
+  /**
+   * `app.kubernetes.io/instance`: a unique name for this instance of the application.
+   * @default - the same as `name`
+   */
+  readonly instance?: string;
+  /**
+   * `app.kubernetes.io/version`: the version running (usually the image tag). Never part of a selector.
+   * @default - no version label
+   */
+  readonly version?: string;
+  /**
+   * `app.kubernetes.io/component`: the role in the architecture (`frontend`, `backend`, `database`).
+   * @default - no component label
+   */
+  readonly component?: string;
+  /**
+   * `app.kubernetes.io/part-of`: the higher-level application this is part of.
+   * @default - no part-of label
+   */
+  readonly partOf?: string;
+}
+
+/** The full recommended label set for an identity (for metadata and pod templates). */
+export function recommendedLabels(id: AppIdentity): Record<string, string> {
+  const labels: Record<string, string> = {
+    [LABEL.NAME]: id.name,
+    [LABEL.INSTANCE]: id.instance ?? id.name,
+  };
+  if (id.version !== undefined) labels[LABEL.VERSION] = id.version;
+  if (id.component !== undefined) labels[LABEL.COMPONENT] = id.component;
+  if (id.partOf !== undefined) labels[LABEL.PART_OF] = id.partOf;
+  labels[LABEL.MANAGED_BY] = MANAGED_BY;
+  return labels;
+}
+
+/** The stable selector labels of an identity: `name` and `instance` only. */
+export function selectorLabels(id: AppIdentity): Record<string, string> {
+  return { [LABEL.NAME]: id.name, [LABEL.INSTANCE]: id.instance ?? id.name };
+}
+
+/**
+ * Turns an image reference into a label value for `app.kubernetes.io/version`: its tag (or the first 12 hex
+ * digits of its digest), cut to 63 characters and trimmed to start and end alphanumeric.
+ */
+export function versionFromImage(image: string): string | undefined {
+  const at = image.indexOf('@');
+  if (at >= 0) {
+    const digest = image.slice(at + 1);
+    const hex = digest.includes(':') ? digest.split(':')[1] : digest;
+    return hex.slice(0, 12) || undefined;
+  }
+  const lastSlash = image.lastIndexOf('/');
+  const colon = image.indexOf(':', lastSlash + 1);
+  if (colon < 0) return undefined;
+  const tag = image.slice(colon + 1).replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 63);
+  const trimmed = tag.replace(/^[^A-Za-z0-9]+/, '').replace(/[^A-Za-z0-9]+$/, '');
+  return trimmed || undefined;
+}

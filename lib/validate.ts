@@ -1,0 +1,149 @@
+/**
+ * Shared validation: every check throws a plain Error that names the construct path, the prop, the value
+ * received and what is allowed, e.g. `web/api: 'replicas' must be >= 0, got -1`.
+ */
+import { IConstruct } from 'constructs';
+
+/** Throws `<path>: '<prop>' <message>`. */
+export function fail(scope: IConstruct, prop: string, message: string): never {
+  const path = scope.node.path || '<root>';
+  throw new Error(`${path}: '${prop}' ${message}`);
+}
+
+/** Renders a value for an error message. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === undefined) return 'undefined';
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** An integer within [min, max] (either bound optional). */
+export function checkInt(scope: IConstruct, prop: string, value: number, bounds: { min?: number; max?: number } = {}): void {
+  const { min, max } = bounds;
+  if (!Number.isInteger(value)) fail(scope, prop, `must be an integer, got ${show(value)}`);
+  if (min !== undefined && max !== undefined && (value < min || value > max)) {
+    fail(scope, prop, `must be between ${min} and ${max}, got ${value}`);
+  }
+  if (min !== undefined && value < min) fail(scope, prop, `must be >= ${min}, got ${value}`);
+  if (max !== undefined && value > max) fail(scope, prop, `must be <= ${max}, got ${value}`);
+}
+
+/** A TCP/UDP port number: 1-65535. */
+export function checkPort(scope: IConstruct, prop: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    fail(scope, prop, `must be a port number between 1 and 65535, got ${show(value)}`);
+  }
+}
+
+/** A NodePort: 30000-32767 (the default service-node-port-range). */
+export function checkNodePort(scope: IConstruct, prop: string, value: number): void {
+  if (!Number.isInteger(value) || value < 30000 || value > 32767) {
+    fail(scope, prop, `must be between 30000 and 32767 (the default node port range), got ${show(value)}`);
+  }
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const IANA_SVC_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/** An RFC 1123 DNS label (Service, Namespace, container and port-less object names): at most 63 characters. */
+export function checkDnsLabel(scope: IConstruct, prop: string, value: string, maxLength = 63): void {
+  if (typeof value !== 'string' || value.length === 0 || value.length > maxLength || !DNS_LABEL.test(value)) {
+    fail(scope, prop, `must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending alphanumeric, at most ${maxLength} characters), got ${show(value)}`);
+  }
+}
+
+/** An RFC 1123 DNS subdomain (most object names): at most 253 characters. */
+export function checkDnsSubdomain(scope: IConstruct, prop: string, value: string): void {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
+    fail(scope, prop, `must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253 characters), got ${show(value)}`);
+  }
+}
+
+/** A port name (IANA_SVC_NAME): at most 15 characters, lowercase alphanumerics and '-', at least one letter. */
+export function checkPortName(scope: IConstruct, prop: string, value: string): void {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 15 || !IANA_SVC_NAME.test(value) || !/[a-z]/.test(value) || value.includes('--')) {
+    fail(scope, prop, `must be a port name (at most 15 lowercase letters, digits and single '-', with at least one letter), got ${show(value)}`);
+  }
+}
+
+/** A label value: at most 63 characters, alphanumerics with '-', '_' and '.' inside. */
+export function checkLabelValue(scope: IConstruct, prop: string, value: string): void {
+  if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
+    fail(scope, prop, `must be a valid label value (at most 63 characters: alphanumerics, '-', '_' and '.', starting and ending alphanumeric), got ${show(value)}`);
+  }
+}
+
+/** A ConfigMap/Secret key: non-empty, at most 253 characters of alphanumerics, '-', '_' and '.'. */
+export function checkConfigKey(scope: IConstruct, prop: string, value: string): void {
+  if (typeof value !== 'string' || value.length === 0) fail(scope, prop, `must not contain an empty key, got ${show(value)}`);
+  if (value.length > 253 || !CONFIG_KEY.test(value) || value === '.' || value === '..') {
+    fail(scope, prop, `key ${show(value)} is not a valid ConfigMap/Secret key (alphanumerics, '-', '_' and '.', at most 253 characters)`);
+  }
+}
+
+/** No duplicates in a list of names. */
+export function checkUnique(scope: IConstruct, prop: string, values: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const v of values) {
+    if (seen.has(v)) fail(scope, prop, `must not contain duplicates, got ${show(v)} twice`);
+    seen.add(v);
+  }
+}
+
+/**
+ * An image reference with an explicit tag or digest. `:latest` (or no tag, which means latest) is rejected
+ * unless `allowLatest` is set, because it makes rollouts and rollbacks unreproducible.
+ */
+export function checkImage(scope: IConstruct, prop: string, image: string, allowLatest = false): void {
+  if (typeof image !== 'string' || image.trim() === '' || /\s/.test(image)) {
+    fail(scope, prop, `must be an image reference such as "nginx:1.27.3", got ${show(image)}`);
+  }
+  if (allowLatest) return;
+  if (image.includes('@')) return; // digest-pinned
+  const lastSlash = image.lastIndexOf('/');
+  const colon = image.indexOf(':', lastSlash + 1);
+  if (colon < 0) fail(scope, prop, `must carry an explicit tag or digest (e.g. "${image}:1.0.0"), got ${show(image)}; set 'allowLatest' to accept it`);
+  const tag = image.slice(colon + 1);
+  if (tag === 'latest') fail(scope, prop, `must not use the "latest" tag, got ${show(image)}; pin a version or set 'allowLatest'`);
+}
+
+const BINARY_SUFFIX: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+const DECIMAL_SUFFIX: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+const QUANTITY = /^([+-]?[0-9.]+)([eE][+-]?[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/;
+
+/** Parses a Kubernetes quantity (`500m`, `0.5`, `128Mi`, `1e3`) to a number, or undefined if it is not one. */
+export function parseQuantity(value: string): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = QUANTITY.exec(value.trim());
+  if (!m || !/^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$/.test(m[1])) return undefined;
+  const base = Number(m[1]) * (m[2] ? Math.pow(10, Number(m[2].slice(1))) : 1);
+  const suffix = m[3] ?? '';
+  const factor = BINARY_SUFFIX[suffix] ?? DECIMAL_SUFFIX[suffix];
+  return factor === undefined ? undefined : base * factor;
+}
+
+/** A valid, strictly positive quantity (storage sizes and the like). Returns its numeric value. */
+export function checkPositiveQuantity(scope: IConstruct, prop: string, value: string): number {
+  const n = parseQuantity(value);
+  if (n === undefined) fail(scope, prop, `must be a Kubernetes quantity such as "10Gi" or "500m", got ${show(value)}`);
+  if (n <= 0) fail(scope, prop, `must be greater than zero, got ${show(value)}`);
+  return n;
+}
+
+/** An int-or-percent such as `1` or `25%`. Returns the parsed form. */
+export function checkIntOrPercent(scope: IConstruct, prop: string, value: number | string): { percent: boolean; value: number } {
+  if (typeof value === 'number') {
+    checkInt(scope, prop, value, { min: 0 });
+    return { percent: false, value };
+  }
+  const m = /^([0-9]+)%$/.exec(value);
+  if (!m || Number(m[1]) > 100) fail(scope, prop, `must be a non-negative integer or a percentage between 0% and 100%, got ${show(value)}`);
+  return { percent: true, value: Number(m[1]) };
+}

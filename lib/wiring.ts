@@ -1,0 +1,236 @@
+/**
+ * Service discovery values and wiring between workloads.
+ *
+ * A backend (anything behind a Service) exposes its cluster-DNS names as values; a consumer is wired to it in
+ * one call, which hands it the address (the FQDN URL by default) as an env var, records the edge, and emits the NetworkPolicies that allow
+ * exactly that traffic (egress from the consumer, ingress to the backend, on the backend's pod ports).
+ *
+ * @see https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/
+ */
+import { Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import * as k8s from '../imports/k8s';
+import { recommendedLabels } from './labels';
+import { checkDnsLabel, fail } from './validate';
+
+/** The default cluster DNS domain. */
+export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
+
+/** A set of pods, by namespace and labels: one end of a connection. */
+export interface IWorkloadPeer extends IConstruct {
+  /** Readable name of the workload, used in generated object names (e.g. `api`). */
+  readonly peerName: string;
+  /** The labels that select exactly this workload's pods. */
+  readonly podSelector: Record<string, string>;
+  /** The namespace the pods run in (undefined: the chart has no namespace). */
+  readonly namespace: string | undefined;
+}
+
+/** A port a backend's Service exposes. */
+export interface BackendPort {
+  /** The port name (`http`). */
+  readonly name: string;
+  /** The Service port clients connect to. */
+  readonly port: number;
+  /** The pod (container) port the Service forwards to. */
+  readonly targetPort: number;
+  /** `TCP`, `UDP` or `SCTP`. */
+  readonly protocol: string;
+}
+
+/** A workload reachable through a Service by cluster DNS. */
+export interface IBackend extends IWorkloadPeer {
+  /** DNS names and URLs of the backend's Service. */
+  readonly endpoint: ServiceEndpoint;
+  /** The Service's ports. */
+  readonly backendPorts: BackendPort[];
+}
+
+/** Something that can receive an env var and whose pods are a peer (a workload). */
+export interface IConsumer extends IWorkloadPeer {
+  /** Adds a literal env var to the workload's main container(s). */
+  addEnv(name: string, value: string): void;
+}
+
+/**
+ * The DNS names of a Service, as values.
+ * - `shortName`: `api` (resolves only inside the same namespace)
+ * - `namespacedName`: `api.demo`
+ * - `fqdn`: `api.demo.svc.cluster.local`
+ */
+export class ServiceEndpoint {
+  constructor(
+    /** The Service name. */
+    public readonly serviceName: string,
+    /** The Service's namespace (`default` when none is set). */
+    public readonly namespace: string,
+    /** Ports by name. */
+    public readonly ports: BackendPort[] = [],
+    /** The cluster DNS domain. */
+    public readonly clusterDomain: string = DEFAULT_CLUSTER_DOMAIN,
+  ) {}
+
+  /** `api`: resolves inside the Service's namespace only. */
+  public get shortName(): string {
+    return this.serviceName;
+  }
+
+  /** `api.demo`. */
+  public get namespacedName(): string {
+    return `${this.serviceName}.${this.namespace}`;
+  }
+
+  /** `api.demo.svc.cluster.local`. */
+  public get fqdn(): string {
+    return `${this.serviceName}.${this.namespace}.svc.${this.clusterDomain}`;
+  }
+
+  /** The name a client in namespace `fromNamespace` should use: short in the same namespace, else the FQDN. */
+  public hostFor(fromNamespace: string | undefined): string {
+    return (fromNamespace ?? 'default') === this.namespace ? this.shortName : this.fqdn;
+  }
+
+  /** The port named `name` (or the first port). Throws when there is no such port. */
+  public port(name?: string): BackendPort {
+    const p = name === undefined ? this.ports[0] : this.ports.find((x) => x.name === name);
+    if (!p) {
+      throw new Error(`service ${this.serviceName}: no port ${name === undefined ? '' : `named ${JSON.stringify(name)} `}(ports: ${this.ports.map((x) => x.name).join(', ') || 'none'})`);
+    }
+    return p;
+  }
+
+  /**
+   * A URL to the Service: `http://api.demo.svc.cluster.local:8080`. Uses the FQDN unless `host` is given.
+   */
+  public url(options: { scheme?: string; portName?: string; path?: string; host?: string } = {}): string {
+    const scheme = options.scheme ?? 'http';
+    const port = this.port(options.portName).port;
+    const defaultPort = (scheme === 'http' && port === 80) || (scheme === 'https' && port === 443);
+    return `${scheme}://${options.host ?? this.fqdn}${defaultPort ? '' : `:${port}`}${options.path ?? ''}`;
+  }
+
+  /** The SRV record name of a named port: `_http._tcp.api.demo.svc.cluster.local`. */
+  public srvName(portName: string): string {
+    const p = this.port(portName);
+    return `_${p.name}._${p.protocol.toLowerCase()}.${this.fqdn}`;
+  }
+}
+
+/** The namespace of a construct's chart. */
+export function namespaceOf(scope: IConstruct): string | undefined {
+  return Chart.of(scope).namespace;
+}
+
+/** One recorded consumer -> backend edge. */
+export interface Connection {
+  readonly from: IWorkloadPeer;
+  readonly to: IWorkloadPeer;
+  /** Pod ports allowed (the backend's target ports). */
+  readonly ports: { port: number; protocol: string }[];
+  /** The env var that carries the address, when one was set. */
+  readonly env?: string;
+}
+
+const CONNECTIONS = Symbol.for('kubecraft.connections');
+
+/** The connections recorded in the app that contains `scope`, in the order they were made. */
+export function connectionsOf(scope: IConstruct): Connection[] {
+  const root = scope.node.root as unknown as Record<symbol, Connection[] | undefined>;
+  return root[CONNECTIONS] ?? [];
+}
+
+function record(scope: IConstruct, c: Connection): void {
+  const root = scope.node.root as unknown as Record<symbol, Connection[] | undefined>;
+  (root[CONNECTIONS] ??= []).push(c);
+}
+
+/** Options of `connect`. */
+export interface ConnectOptions {
+  /**
+   * The env var that receives the backend's URL (`http://<host>:<port>`).
+   * @default - no env var
+   */
+  readonly env?: string;
+  /**
+   * The URL scheme of the env var.
+   * @default 'http'
+   */
+  readonly scheme?: string;
+  /**
+   * The backend port to connect to, by name.
+   * @default - all of the backend's ports are allowed; the URL uses the first
+   */
+  readonly portName?: string;
+  /**
+   * Use the short name (`api`) when both are in the same namespace. The FQDN always resolves, whatever the
+   * consumer's DNS search path, so it is the default.
+   * @default false - the FQDN (`api.demo.svc.cluster.local`)
+   */
+  readonly preferShortName?: boolean;
+  /**
+   * Emit the NetworkPolicies that allow this traffic.
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
+}
+
+function peerSelector(from: IWorkloadPeer, peer: IWorkloadPeer): k8s.NetworkPolicyPeer {
+  const podSelector = { matchLabels: peer.podSelector };
+  if ((from.namespace ?? 'default') === (peer.namespace ?? 'default')) return { podSelector };
+  return {
+    podSelector,
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace ?? 'default' } },
+  };
+}
+
+/**
+ * Emits the two NetworkPolicies that allow `from` to reach `to` on `ports`: an egress policy selecting the
+ * consumer's pods (`<from>-to-<to>`) and an ingress policy selecting the backend's pods (`<to>-from-<from>`).
+ * Each lives in its workload's namespace (and scope), so a default-deny in either namespace is opened exactly.
+ */
+export function allowTraffic(from: IWorkloadPeer, to: IWorkloadPeer, ports: { port: number; protocol: string }[]): void {
+  const npPorts = ports.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol }));
+  const egressName = `${from.peerName}-to-${to.peerName}`;
+  const ingressName = `${to.peerName}-from-${from.peerName}`;
+  checkDnsLabel(from, 'networkPolicy name', egressName, 253);
+  new k8s.KubeNetworkPolicy(from as Construct, `NetworkPolicy-to-${to.node.addr}`, {
+    metadata: { name: egressName, namespace: from.namespace, labels: { ...labelsOf(from) } },
+    spec: {
+      podSelector: { matchLabels: from.podSelector },
+      policyTypes: ['Egress'],
+      egress: [{ to: [peerSelector(from, to)], ports: npPorts }],
+    },
+  });
+  new k8s.KubeNetworkPolicy(to as Construct, `NetworkPolicy-from-${from.node.addr}`, {
+    metadata: { name: ingressName, namespace: to.namespace, labels: { ...labelsOf(to) } },
+    spec: {
+      podSelector: { matchLabels: to.podSelector },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [peerSelector(to, from)], ports: npPorts }],
+    },
+  });
+}
+
+function labelsOf(peer: IWorkloadPeer): Record<string, string> {
+  const name = peer.podSelector['app.kubernetes.io/name'] ?? peer.peerName;
+  return recommendedLabels({ name, instance: peer.podSelector['app.kubernetes.io/instance'] ?? name });
+}
+
+/**
+ * Wires `consumer` to `backend`: sets the env var to the backend's URL (short name in the same namespace, FQDN
+ * across namespaces), records the edge, and allows the traffic by NetworkPolicy. Returns the recorded connection.
+ */
+export function connect(consumer: IConsumer, backend: IBackend, options: ConnectOptions = {}): Connection {
+  if (consumer === (backend as IWorkloadPeer)) fail(consumer, 'connectTo', 'cannot connect a workload to itself');
+  const ports = options.portName === undefined ? backend.backendPorts : [backend.endpoint.port(options.portName)];
+  if (ports.length === 0) fail(consumer, 'connectTo', `backend ${backend.node.path} has no ports to connect to`);
+  if (options.env !== undefined) {
+    const host = options.preferShortName ? backend.endpoint.hostFor(consumer.namespace) : backend.endpoint.fqdn;
+    consumer.addEnv(options.env, backend.endpoint.url({ scheme: options.scheme, portName: options.portName, host }));
+  }
+  const allowed = ports.map((p) => ({ port: p.targetPort, protocol: p.protocol }));
+  if (options.networkPolicy ?? true) allowTraffic(consumer, backend, allowed);
+  const c: Connection = { from: consumer, to: backend, ports: allowed, env: options.env };
+  record(consumer, c);
+  return c;
+}
