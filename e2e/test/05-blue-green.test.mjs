@@ -1,0 +1,90 @@
+// Blue/green: the stable Service (label kubecraft.dev/role=stable, selector version=<active>) lists only the active
+// version's pods; re-synthesized with the other version active and applied, it lists only the other version's pods,
+// and it never lists none while switching. Applying the original manifests again switches back (rollback).
+import assert from 'node:assert/strict';
+import test from 'node:test';
+import { MANIFESTS, applyDir, eventually, getJson, isReady, kinds, nsOf, readyEndpoints, synthWithActive } from './helpers.mjs';
+import { objects } from '../lib/manifests.mjs';
+
+const ROLE = 'kubecraft.dev/role';
+const stables = kinds('Service').filter((s) => s.metadata.labels?.[ROLE] === 'stable');
+const skip = stables.length ? false : `no Service labelled ${ROLE}=stable in the manifests`;
+
+/** the version slots of a stable Service: version labels of the Deployments its selector (minus version) matches */
+function slotsOf(svc) {
+  const { version: active, ...rest } = svc.spec.selector;
+  const slots = kinds('Deployment')
+    .filter((d) => nsOf(d) === nsOf(svc))
+    .map((d) => d.spec.template.metadata.labels)
+    .filter((l) => l.version && Object.entries(rest).every(([k, v]) => l[k] === v))
+    .map((l) => l.version);
+  return { active, slots: [...new Set(slots)] };
+}
+
+/** ready endpoints of the Service, with the version label of each endpoint's pod */
+async function sample(svc) {
+  const ns = nsOf(svc);
+  const [eps, pods] = await Promise.all([
+    readyEndpoints(ns, svc.metadata.name),
+    getJson(['get', 'pods', '-n', ns, '-l', 'version']),
+  ]);
+  const version = Object.fromEntries(pods.items.map((p) => [p.metadata.name, p.metadata.labels.version]));
+  return eps.map((e) => ({ ...e, version: version[e.pod] }));
+}
+
+/** applies dir while polling every stable Service; resolves when each lists only `target[svc]` pods */
+async function switchTo(dir, target) {
+  const min = Object.fromEntries(stables.map((s) => [s.metadata.name, Infinity]));
+  let polling = true;
+  const poller = (async () => {
+    let n = 0;
+    while (polling) {
+      for (const s of stables) min[s.metadata.name] = Math.min(min[s.metadata.name], (await sample(s)).length);
+      n++;
+    }
+    return n;
+  })();
+  try {
+    await applyDir(dir);
+    for (const s of stables) {
+      const want = target[s.metadata.name];
+      const readyPods = async () => (await getJson(['get', 'pods', '-n', nsOf(s), '-l', `version=${want}`])).items.filter(isReady).length;
+      await eventually(`Service ${s.metadata.name} lists only version=${want} pods`, async () => {
+        const eps = await sample(s);
+        return eps.length > 0 && eps.every((e) => e.version === want) && eps.length >= (await readyPods()) ? eps : false;
+      });
+    }
+  } finally {
+    polling = false;
+  }
+  const samples = await poller;
+  assert.ok(samples > 0, 'endpoints were polled');
+  for (const s of stables) assert.ok(min[s.metadata.name] > 0, `Service ${s.metadata.name} had zero ready endpoints while switching`);
+}
+
+test('the stable Service lists only the active version\'s pods', { skip }, async () => {
+  for (const s of stables) {
+    const { active, slots } = slotsOf(s);
+    assert.ok(active, `stable Service ${s.metadata.name} has no version in its selector`);
+    assert.equal(slots.length, 2, `Service ${s.metadata.name}: expected two version slots, got ${slots}`);
+    assert.ok(slots.includes(active));
+    const eps = await sample(s);
+    assert.ok(eps.length > 0, `Service ${s.metadata.name} has no ready endpoint`);
+    assert.deepEqual([...new Set(eps.map((e) => e.version))], [active]);
+  }
+});
+
+test('re-synthesized with the other version active, apply switches the stable Service without a gap, and back', { skip }, async () => {
+  const original = Object.fromEntries(stables.map((s) => [s.metadata.name, slotsOf(s).active]));
+  const other = Object.fromEntries(stables.map((s) => [s.metadata.name, slotsOf(s).slots.find((v) => v !== slotsOf(s).active)]));
+  const otherSlots = [...new Set(Object.values(other))];
+  assert.equal(otherSlots.length, 1, `stable Services disagree on the other slot: ${JSON.stringify(other)}`);
+  const dir = await synthWithActive(otherSlots[0]);
+  const resynth = objects(dir);
+  for (const s of stables) {
+    const r = resynth.find((o) => o.kind === 'Service' && o.metadata.name === s.metadata.name && nsOf(o) === nsOf(s));
+    assert.equal(r?.spec.selector.version, other[s.metadata.name], `re-synth: Service ${s.metadata.name} selects the other version`);
+  }
+  await switchTo(dir, other);
+  await switchTo(MANIFESTS, original); // rollback
+});

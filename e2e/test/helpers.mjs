@@ -1,0 +1,107 @@
+// Shared helpers for the e2e suite. The cluster, kubectl and DNS server come from the environment set by e2e/run.sh.
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { objects, ofKind } from '../lib/manifests.mjs';
+
+const run = promisify(execFile);
+export const KUBECTL = process.env.E2E_KUBECTL || 'kubectl';
+export const MANIFESTS = process.env.E2E_MANIFESTS;
+if (!MANIFESTS) throw new Error('E2E_MANIFESTS is not set: run the suite through e2e/run.sh');
+export const REPO = process.env.E2E_REPO || process.cwd();
+
+/** kubectl ARGS -> stdout; rejects with stderr in the message */
+export async function kubectl(args, { input } = {}) {
+  if (input !== undefined) {
+    return new Promise((resolve, reject) => {
+      const p = spawn(KUBECTL, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      p.stdout.on('data', (d) => (out += d));
+      p.stderr.on('data', (d) => (err += d));
+      p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`kubectl ${args.join(' ')}: ${err}`))));
+      p.stdin.end(input);
+    });
+  }
+  try {
+    const { stdout } = await run(KUBECTL, args, { maxBuffer: 256 * 1024 * 1024 });
+    return stdout;
+  } catch (e) {
+    throw new Error(`kubectl ${args.join(' ')} failed: ${e.stderr || e.message}`);
+  }
+}
+export const getJson = async (args) => JSON.parse(await kubectl([...args, '-o', 'json']));
+
+/** server-side apply of a directory in one pass; any warning fails it */
+export const applyDir = (dir) =>
+  kubectl(['apply', '--server-side', '--field-manager=kubecraft-e2e', '--warnings-as-errors', '-f', dir]);
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** polls fn until it returns a truthy value; throws with the last value/error after timeoutMs */
+export async function eventually(what, fn, { timeoutMs = 120_000, intervalMs = 250 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+      last = v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+    await sleep(intervalMs);
+  }
+}
+
+// --- the manifests under test -------------------------------------------------------------------------------
+export const desired = objects(MANIFESTS);
+export const kinds = (kind) => ofKind(desired, kind);
+export const nsOf = (o) => o.metadata.namespace || 'default';
+export const id = (o) => `${o.kind}/${nsOf(o)}/${o.metadata.name}`;
+export const namespaces = () => [...new Set(desired.filter((o) => o.metadata.namespace).map(nsOf))];
+
+export const selectorString = (matchLabels) =>
+  Object.entries(matchLabels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+
+/** the pods (live) selected by a workload's spec.selector.matchLabels */
+export async function podsOf(workload) {
+  const sel = selectorString(workload.spec.selector.matchLabels);
+  return (await getJson(['get', 'pods', '-n', nsOf(workload), '-l', sel])).items;
+}
+export const isReady = (pod) =>
+  !pod.metadata.deletionTimestamp && (pod.status.conditions || []).some((c) => c.type === 'Ready' && c.status === 'True');
+
+/** endpoints (ready ones) of a Service, from its EndpointSlices: [{pod, ip}] */
+export async function readyEndpoints(ns, svc) {
+  const slices = await getJson(['get', 'endpointslices', '-n', ns, '-l', `kubernetes.io/service-name=${svc}`]);
+  return slices.items.flatMap((s) =>
+    (s.endpoints || [])
+      .filter((e) => e.conditions?.ready !== false)
+      .map((e) => ({ pod: e.targetRef?.name, ip: e.addresses[0] })),
+  );
+}
+
+/** WEB_ACTIVE_VERSION=slot <synth> --outdir <tmp>; returns the directory */
+export async function synthWithActive(slot) {
+  const cmd = process.env.E2E_SYNTH_CMD || 'node scripts/synth.mjs';
+  const outdir = mkdtempSync(join(tmpdir(), `kubecraft-e2e-synth-${slot}-`));
+  await new Promise((resolve, reject) => {
+    const p = spawn('sh', ['-c', `${cmd} --outdir "${outdir}"`], {
+      cwd: REPO,
+      env: { ...process.env, WEB_ACTIVE_VERSION: slot },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited ${code}`))));
+  });
+  return outdir;
+}
+
+export async function rolloutStatus(o, timeout = '180s') {
+  await kubectl(['rollout', 'status', `${o.kind.toLowerCase()}/${o.metadata.name}`, '-n', nsOf(o), `--timeout=${timeout}`]);
+}
