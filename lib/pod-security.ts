@@ -28,6 +28,9 @@ export enum AddableCapability {
 /** The default user and group ids (non-root, above 10000 so they never collide with a host user). */
 export const DEFAULT_USER_ID = 10001;
 
+/** The largest user/group id the API server accepts (int32). */
+const MAX_ID = 2147483647;
+
 /** Pod-level security settings. Every default passes Pod Security "restricted". */
 export interface PodSecurityOptions {
   /**
@@ -67,7 +70,8 @@ export interface ContainerSecurityOptions {
   readonly readOnlyRootFilesystem?: boolean;
   /**
    * Allow privilege escalation (setuid binaries). `true` fails Pod Security "restricted".
-   * @default false
+   * A privileged container always escalates, and the API server rejects `false` together with `privileged: true`.
+   * @default false - true when `privileged` is true
    */
   readonly allowPrivilegeEscalation?: boolean;
   /**
@@ -102,9 +106,9 @@ export function resolvePodSecurity(scope: IConstruct, opts: PodSecurityOptions =
   const runAsUser = opts.runAsUser ?? DEFAULT_USER_ID;
   const runAsGroup = opts.runAsGroup ?? DEFAULT_USER_ID;
   const fsGroup = opts.fsGroup ?? runAsGroup;
-  checkInt(scope, 'securityContext.runAsUser', runAsUser, { min: 0 });
-  checkInt(scope, 'securityContext.runAsGroup', runAsGroup, { min: 0 });
-  checkInt(scope, 'securityContext.fsGroup', fsGroup, { min: 0 });
+  checkInt(scope, 'securityContext.runAsUser', runAsUser, { min: 0, max: MAX_ID });
+  checkInt(scope, 'securityContext.runAsGroup', runAsGroup, { min: 0, max: MAX_ID });
+  checkInt(scope, 'securityContext.fsGroup', fsGroup, { min: 0, max: MAX_ID });
   if (runAsNonRoot && runAsUser === 0) {
     fail(scope, 'securityContext.runAsUser', 'must not be 0 while runAsNonRoot is true, got 0');
   }
@@ -133,6 +137,9 @@ export function containerSecurityContextProps(
   if (privileged && !opts.allowPrivileged) {
     fail(scope, `${prop}.privileged`, "must not be true without the explicit opt-out 'allowPrivileged: true' (privileged containers fail Pod Security baseline and restricted), got true");
   }
+  if (privileged && opts.allowPrivilegeEscalation === false) {
+    fail(scope, `${prop}.allowPrivilegeEscalation`, 'must not be false while privileged is true (the API server rejects the pair), got false');
+  }
   const add = opts.addCapabilities ?? [];
   for (const c of add) {
     if (!Object.values(AddableCapability).includes(c)) {
@@ -144,7 +151,7 @@ export function containerSecurityContextProps(
     user: pod.runAsUser,
     group: pod.runAsGroup,
     privileged,
-    allowPrivilegeEscalation: opts.allowPrivilegeEscalation ?? false,
+    allowPrivilegeEscalation: opts.allowPrivilegeEscalation ?? privileged,
     readOnlyRootFilesystem: opts.readOnlyRootFilesystem ?? true,
     capabilities: {
       drop: ['ALL' as kplus.Capability],
@@ -160,7 +167,14 @@ export function containerSecurityContextProps(
  */
 export function applyPodSecurity(workload: kplus.AbstractPod, resolved: ResolvedPodSecurity): void {
   const obj = ApiObject.of(workload);
-  const base = workload instanceof kplus.Pod ? '/spec' : '/spec/template/spec';
+  const base = podSpecPath(workload);
   obj.addJsonPatch(JsonPatch.add(`${base}/securityContext/seccompProfile`, { type: resolved.seccompProfile }));
   obj.addJsonPatch(JsonPatch.add(`${base}/enableServiceLinks`, false));
+}
+
+/** The JSON pointer of a workload's pod spec: `/spec` (Pod), `/spec/jobTemplate/spec/template/spec` (CronJob), else `/spec/template/spec`. */
+export function podSpecPath(workload: kplus.AbstractPod): string {
+  if (workload instanceof kplus.Pod) return '/spec';
+  if (workload instanceof kplus.CronJob) return '/spec/jobTemplate/spec/template/spec';
+  return '/spec/template/spec';
 }
