@@ -1,0 +1,203 @@
+#!/usr/bin/env node
+// Fast synth: runs a TypeScript cdk8s app without type-checking (`npm run typecheck` does that) and replaces
+// the output directory only when the app succeeded.
+//
+//   node scripts/synth.mjs [entry.ts] [--outdir <dir>] [--cdk8s]
+//
+//   entry      the app to run (default: main.ts)
+//   --outdir   where manifests go (default: $CDK8S_OUTDIR, else dist)
+//   --cdk8s    run as the `app:` of cdk8s.yaml: `cdk8s synth` sets CDK8S_OUTDIR, which is then required
+//
+// TypeScript is transpiled file by file with @swc/core (no type-check) and cached by content hash in
+// node_modules/.cache/kubecraft-synth, so an edit re-transpiles only the edited file and a stale build can
+// never be served. The app runs in this process with CDK8S_OUTDIR pointing at a temporary directory next to
+// the output directory; when it finishes without error the temporary directory replaces the output directory.
+// On any error the previous output is left untouched and the exit code is 1.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import * as path from 'node:path';
+
+const USAGE = 'usage: node scripts/synth.mjs [entry.ts] [--outdir <dir>] [--cdk8s]';
+
+function parseArgs(argv) {
+  const opts = { entry: undefined, outdir: undefined, cdk8s: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--outdir' || a === '-o') {
+      if (!argv[i + 1]) fail(`${a} needs a directory\n${USAGE}`);
+      opts.outdir = argv[++i];
+    } else if (a.startsWith('--outdir=')) {
+      opts.outdir = a.slice('--outdir='.length);
+    } else if (a === '--cdk8s') {
+      opts.cdk8s = true;
+    } else if (a === '--help' || a === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else if (a.startsWith('-')) {
+      fail(`unknown option '${a}'\n${USAGE}`);
+    } else if (opts.entry === undefined) {
+      opts.entry = a;
+    } else {
+      fail(`unexpected argument '${a}'\n${USAGE}`);
+    }
+  }
+  return opts;
+}
+
+function fail(message) {
+  console.error(`synth: ${message}`);
+  process.exit(1);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// TypeScript loader: require('.ts') -> swc transpile (cached by content) -> module._compile
+// ---------------------------------------------------------------------------------------------------------
+
+/** Same transform as jest.config.js (@swc/jest), plus an inline source map so stack traces show .ts lines. */
+const SWC_OPTIONS = {
+  jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+  module: { type: 'commonjs' },
+  sourceMaps: 'inline',
+  swcrc: false,
+  configFile: false,
+};
+
+function registerTypeScript(projectDir) {
+  const require = createRequire(path.join(projectDir, 'package.json'));
+  let swc;
+  let salt;
+  const cacheDir = path.join(projectDir, 'node_modules', '.cache', 'kubecraft-synth');
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const saltOf = () => {
+    if (salt === undefined) {
+      const swcVersion = JSON.parse(fs.readFileSync(require.resolve('@swc/core/package.json'), 'utf8')).version;
+      salt = `${swcVersion}\0${JSON.stringify(SWC_OPTIONS)}\0`;
+    }
+    return salt;
+  };
+
+  Module._extensions['.ts'] = (module, filename) => {
+    const source = fs.readFileSync(filename, 'utf8');
+    const key = createHash('sha1').update(saltOf()).update(filename).update('\0').update(source).digest('hex');
+    const cached = path.join(cacheDir, `${key}.js`);
+    let code;
+    try {
+      code = fs.readFileSync(cached, 'utf8');
+    } catch {
+      swc ??= require('@swc/core');
+      code = swc.transformSync(source, { ...SWC_OPTIONS, filename }).code;
+      const tmp = `${cached}.${process.pid}`;
+      fs.writeFileSync(tmp, code);
+      fs.renameSync(tmp, cached);
+    }
+    module._compile(code, filename);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Output directory handling
+// ---------------------------------------------------------------------------------------------------------
+
+function isEmptyDir(dir) {
+  try {
+    return fs.readdirSync(dir).length === 0;
+  } catch {
+    return true;
+  }
+}
+
+/** Moves `staging` to `target`; `target` is missing only between two renames. */
+function replaceDir(staging, target) {
+  const old = `${staging}.old`;
+  let moved = false;
+  try {
+    fs.renameSync(target, old);
+    moved = true;
+  } catch (e) {
+    if (e.code !== 'ENOENT') throw e;
+  }
+  try {
+    fs.renameSync(staging, target);
+  } catch (e) {
+    if (moved) fs.renameSync(old, target);
+    throw e;
+  }
+  if (moved) fs.rmSync(old, { recursive: true, force: true });
+}
+
+function guardOutdir(outdir) {
+  const cwd = process.cwd();
+  if (outdir === path.parse(outdir).root || cwd === outdir || cwd.startsWith(outdir + path.sep)) {
+    fail(`refusing to replace '${outdir}' (it contains the working directory): use a dedicated output directory such as dist`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const projectDir = process.cwd();
+  const entry = path.resolve(projectDir, opts.entry ?? 'main.ts');
+  if (!fs.existsSync(entry)) fail(`entry '${path.relative(projectDir, entry) || entry}' not found\n${USAGE}`);
+
+  if (opts.cdk8s && !process.env.CDK8S_OUTDIR && !opts.outdir) {
+    fail('--cdk8s expects CDK8S_OUTDIR (set by `cdk8s synth`); run `npm run synth` instead, or pass --outdir');
+  }
+  const outdir = path.resolve(projectDir, opts.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist');
+  guardOutdir(outdir);
+  fs.mkdirSync(path.dirname(outdir), { recursive: true });
+  const staging = fs.mkdtempSync(path.join(path.dirname(outdir), `.${path.basename(outdir)}.tmp-`));
+  fs.chmodSync(staging, 0o755); // mkdtemp makes it 0700
+
+  let settled = false;
+  const abort = (err) => {
+    if (settled) return;
+    settled = true;
+    fs.rmSync(staging, { recursive: true, force: true });
+    console.error(`synth failed (previous output in ${path.relative(projectDir, outdir) || outdir} left untouched):`);
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  };
+  process.on('uncaughtException', abort);
+  process.on('unhandledRejection', abort);
+  // the app called process.exit() itself: never leave the staging directory behind
+  process.on('exit', (code) => {
+    if (!settled) {
+      fs.rmSync(staging, { recursive: true, force: true });
+      if (code === 0) {
+        console.error('synth: the app exited before it finished; output left untouched');
+        process.exitCode = 1;
+      }
+    }
+  });
+  // the app (including any asynchronous work it started) is done when the event loop drains
+  process.once('beforeExit', () => {
+    if (settled) return;
+    settled = true;
+    if (isEmptyDir(staging)) {
+      fs.rmSync(staging, { recursive: true, force: true });
+      console.error(`synth: ${path.relative(projectDir, entry)} wrote no manifests: it must call app.synth() on an App that uses the default outdir (CDK8S_OUTDIR); output left untouched`);
+      process.exitCode = 1;
+      return;
+    }
+    try {
+      replaceDir(staging, outdir);
+    } catch (e) {
+      settled = false;
+      abort(e);
+    }
+  });
+
+  process.env.CDK8S_OUTDIR = staging;
+  process.env.CDK8S_CHECK_UPGRADE = 'false';
+  process.setSourceMapsEnabled(true);
+  try {
+    registerTypeScript(projectDir);
+    createRequire(entry)(entry);
+  } catch (e) {
+    abort(e);
+  }
+}
+
+main();
