@@ -7,7 +7,7 @@
  *
  * @see https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/
  */
-import { Chart } from 'cdk8s';
+import { Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { recommendedLabels } from './labels';
@@ -112,6 +112,7 @@ export class ServiceEndpoint {
   /** The SRV record name of a named port: `_http._tcp.api.demo.svc.cluster.local`. */
   public srvName(portName: string): string {
     const p = this.port(portName);
+    if (!p.name) throw new Error(`service ${this.serviceName}: port ${p.port} has no name, so it has no SRV record`);
     return `_${p.name}._${p.protocol.toLowerCase()}.${this.fqdn}`;
   }
 }
@@ -183,32 +184,83 @@ function peerSelector(from: IWorkloadPeer, peer: IWorkloadPeer): k8s.NetworkPoli
   };
 }
 
+/** The NetworkPolicies emitted so far in an app, by `<namespace>/<name>`, with the ports each allows. */
+interface EmittedPolicy {
+  readonly from: IWorkloadPeer;
+  readonly to: IWorkloadPeer;
+  readonly ports: { port: number; protocol: string }[];
+}
+
+const POLICIES = Symbol.for('kubecraft.networkPolicies');
+
+function policiesOf(scope: IConstruct): Map<string, EmittedPolicy> {
+  const root = scope.node.root as unknown as Record<symbol, Map<string, EmittedPolicy> | undefined>;
+  return (root[POLICIES] ??= new Map());
+}
+
+function sameNamespace(a: IWorkloadPeer, b: IWorkloadPeer): boolean {
+  return (a.namespace ?? 'default') === (b.namespace ?? 'default');
+}
+
+/**
+ * Emits (or extends) one side of a connection: the policy named `name` in `owner`'s namespace. A second
+ * connection between the same two workloads adds its ports to the existing policy instead of emitting another.
+ */
+function emitPolicy(
+  owner: IWorkloadPeer,
+  name: string,
+  edge: { from: IWorkloadPeer; to: IWorkloadPeer },
+  ports: { port: number; protocol: string }[],
+  spec: (ports: () => k8s.NetworkPolicyPort[]) => k8s.NetworkPolicySpec,
+): void {
+  checkDnsLabel(owner, 'networkPolicy name', name, 253);
+  const key = `${owner.namespace ?? 'default'}/${name}`;
+  const policies = policiesOf(owner);
+  const existing = policies.get(key);
+  if (existing) {
+    if (existing.from !== edge.from || existing.to !== edge.to) {
+      fail(edge.from, 'connectTo', `NetworkPolicy ${key} already allows ${existing.from.node.path} -> ${existing.to.node.path}; rename one of the workloads (peerName) so ${edge.from.node.path} -> ${edge.to.node.path} gets its own policy`);
+    }
+    for (const p of ports) {
+      if (!existing.ports.some((x) => x.port === p.port && x.protocol === p.protocol)) existing.ports.push(p);
+    }
+    return;
+  }
+  const entry: EmittedPolicy = { ...edge, ports: [] };
+  for (const p of ports) {
+    if (!entry.ports.some((x) => x.port === p.port && x.protocol === p.protocol)) entry.ports.push(p);
+  }
+  policies.set(key, entry);
+  const render = () => entry.ports.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol }));
+  const id = owner === edge.from ? `NetworkPolicy-to-${edge.to.node.addr}` : `NetworkPolicy-from-${edge.from.node.addr}`;
+  new k8s.KubeNetworkPolicy(owner as Construct, id, {
+    metadata: { name, namespace: owner.namespace, labels: { ...labelsOf(owner) } },
+    spec: spec(() => Lazy.any({ produce: render })),
+  });
+}
+
 /**
  * Emits the two NetworkPolicies that allow `from` to reach `to` on `ports`: an egress policy selecting the
  * consumer's pods (`<from>-to-<to>`) and an ingress policy selecting the backend's pods (`<to>-from-<from>`).
  * Each lives in its workload's namespace (and scope), so a default-deny in either namespace is opened exactly.
+ * Across namespaces the peer's namespace is appended (`web-to-api-prod`, `api-from-web-dev`), so one consumer
+ * wired to `api` in its own namespace and in another gets two policies, not one overwritten by the other.
+ * Connecting the same pair again adds the new ports to the existing policies.
  */
 export function allowTraffic(from: IWorkloadPeer, to: IWorkloadPeer, ports: { port: number; protocol: string }[]): void {
-  const npPorts = ports.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol }));
-  const egressName = `${from.peerName}-to-${to.peerName}`;
-  const ingressName = `${to.peerName}-from-${from.peerName}`;
-  checkDnsLabel(from, 'networkPolicy name', egressName, 253);
-  new k8s.KubeNetworkPolicy(from as Construct, `NetworkPolicy-to-${to.node.addr}`, {
-    metadata: { name: egressName, namespace: from.namespace, labels: { ...labelsOf(from) } },
-    spec: {
-      podSelector: { matchLabels: from.podSelector },
-      policyTypes: ['Egress'],
-      egress: [{ to: [peerSelector(from, to)], ports: npPorts }],
-    },
-  });
-  new k8s.KubeNetworkPolicy(to as Construct, `NetworkPolicy-from-${from.node.addr}`, {
-    metadata: { name: ingressName, namespace: to.namespace, labels: { ...labelsOf(to) } },
-    spec: {
-      podSelector: { matchLabels: to.podSelector },
-      policyTypes: ['Ingress'],
-      ingress: [{ from: [peerSelector(to, from)], ports: npPorts }],
-    },
-  });
+  const cross = !sameNamespace(from, to);
+  const egressName = `${from.peerName}-to-${to.peerName}${cross ? `-${to.namespace ?? 'default'}` : ''}`;
+  const ingressName = `${to.peerName}-from-${from.peerName}${cross ? `-${from.namespace ?? 'default'}` : ''}`;
+  emitPolicy(from, egressName, { from, to }, ports, (npPorts) => ({
+    podSelector: { matchLabels: from.podSelector },
+    policyTypes: ['Egress'],
+    egress: [{ to: [peerSelector(from, to)], ports: npPorts() }],
+  }));
+  emitPolicy(to, ingressName, { from, to }, ports, (npPorts) => ({
+    podSelector: { matchLabels: to.podSelector },
+    policyTypes: ['Ingress'],
+    ingress: [{ from: [peerSelector(to, from)], ports: npPorts() }],
+  }));
 }
 
 function labelsOf(peer: IWorkloadPeer): Record<string, string> {
