@@ -4,36 +4,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
 import { DEFAULT_DNS_WAIT_IMAGE, DNS_WAIT_SCRIPT, addDnsWait, dnsWaitInitContainer } from '../lib/dns-wait';
 import { AppPod } from '../lib/pods';
-import { AppService } from '../lib/service';
-import { BackendPort, IBackend, ServiceEndpoint, namespaceOf } from '../lib/wiring';
+import { ServiceEndpoint } from '../lib/wiring';
+import { FixtureBackend as Backend } from './backend-fixture';
 import { Manifest, find, podSpecOf, restrictedViolations, testChart } from './util';
-
-/** A minimal backend: an AppService plus the pod labels it selects. */
-class Backend extends Construct implements IBackend {
-  public readonly service: AppService;
-  constructor(scope: Construct, id: string) {
-    super(scope, id);
-    this.service = new AppService(this, 'Service', { name: id, selector: this.podSelector, ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
-  }
-  public get peerName(): string {
-    return this.node.id;
-  }
-  public get podSelector(): Record<string, string> {
-    return { 'app.kubernetes.io/name': this.node.id, 'app.kubernetes.io/instance': this.node.id };
-  }
-  public get namespace(): string | undefined {
-    return namespaceOf(this);
-  }
-  public get endpoint(): ServiceEndpoint {
-    return this.service.endpoint;
-  }
-  public get backendPorts(): BackendPort[] {
-    return this.service.backendPorts;
-  }
-}
 
 function initContainer(spec: Manifest, name: string): Manifest {
   const hit = (spec.initContainers ?? []).filter((c: Manifest) => c.name === name);
