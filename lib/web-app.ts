@@ -1,0 +1,762 @@
+/**
+ * WebApp: a stateless HTTP application — Deployment + Service + its own ServiceAccount — secure by default
+ * (Pod Security "restricted", no service-account token, explicit resources) with optional
+ * PodDisruptionBudget, HorizontalPodAutoscaler, topology spread and Ingress.
+ *
+ * Exposure and NetworkPolicy: every namespace is expected to carry a default-deny policy. A WebApp therefore
+ * emits, besides the policies of `connectTo`, one NetworkPolicy that opens its target ports
+ * - to every source (`<name>-allow-external`) when the Service is NodePort or LoadBalancer, because node and
+ *   load-balancer traffic arrives from addresses outside the cluster;
+ * - to the ingress controller's namespace (`<name>-from-ingress`, namespace `ingressControllerNamespace`,
+ *   default `ingress-nginx`) when an Ingress is configured.
+ * A ClusterIP WebApp without Ingress is reachable only by workloads wired to it with `connectTo`.
+ *
+ * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/
+ */
+import { ApiObject, Duration, JsonPatch, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as kplus from 'cdk8s-plus-27';
+import * as k8s from '../imports/k8s';
+import { AppContainerOptions, ContainerPortSpec, ResourceOptions, addContainer, resolveContainer } from './container';
+import { DisruptionBudget, DisruptionBudgetOptions, validateDisruptionBudget } from './disruption-budget';
+import { AppIngress, AppIngressOptions } from './ingress';
+import { AppIdentity, recommendedLabels, selectorLabels, versionFromImage } from './labels';
+import { ContainerSecurityOptions, PodSecurityOptions, ResolvedPodSecurity, applyPodSecurity, podSecurityContextProps, resolvePodSecurity } from './pod-security';
+import { AppService, AppServiceOptions, ServiceProtocol, ServiceType } from './service';
+import {
+  checkDnsLabel, checkInt, checkIntOrPercent, checkLabelValue, checkNodePort, checkPort, checkPortName, checkUnique, fail, show,
+} from './validate';
+import { BackendPort, ConnectOptions, Connection, IBackend, IConsumer, ServiceEndpoint, connect, namespaceOf } from './wiring';
+
+/** A container port of the WebApp, and how its Service exposes it. */
+export interface WebAppPort extends ContainerPortSpec {
+  /**
+   * The Service port clients use; the Service targets the container port by name.
+   * @default - the container port number
+   */
+  readonly servicePort?: number;
+  /**
+   * A fixed node port (30000-32767), only for NodePort and LoadBalancer Services.
+   * @default - allocated by the cluster
+   */
+  readonly nodePort?: number;
+  /**
+   * Expose this port through the Service (false: a container-only port, e.g. a debug endpoint).
+   * @default true
+   */
+  readonly expose?: boolean;
+  /**
+   * The application protocol of the Service port (`http`, `kubernetes.io/h2c`).
+   * @default - none
+   */
+  readonly appProtocol?: string;
+}
+
+/** The rollout values of a RollingUpdate (each a number or a percentage such as `'25%'`). */
+export interface RollingUpdateOptions {
+  /**
+   * Extra pods allowed above `replicas` during a rollout (percentages round up).
+   * @default '25%'
+   */
+  readonly maxSurge?: number | string;
+  /**
+   * Pods allowed to be unavailable during a rollout (percentages round down). Not 0 together with `maxSurge` 0.
+   * @default '25%'
+   */
+  readonly maxUnavailable?: number | string;
+}
+
+/** How a WebApp replaces its pods on a change. */
+export class RolloutStrategy {
+  /** Replace pods gradually, keeping the app available (the default). */
+  public static rollingUpdate(options: RollingUpdateOptions = {}): RolloutStrategy {
+    return new RolloutStrategy('RollingUpdate', options.maxSurge ?? '25%', options.maxUnavailable ?? '25%');
+  }
+
+  /** Stop every old pod before starting new ones (downtime; for apps that cannot run two versions at once). */
+  public static recreate(): RolloutStrategy {
+    return new RolloutStrategy('Recreate');
+  }
+
+  private constructor(
+    /** `RollingUpdate` or `Recreate`. */
+    public readonly type: 'RollingUpdate' | 'Recreate',
+    /** maxSurge (RollingUpdate only). */
+    public readonly maxSurge?: number | string,
+    /** maxUnavailable (RollingUpdate only). */
+    public readonly maxUnavailable?: number | string,
+  ) {}
+}
+
+/** Autoscaling of a WebApp by a `autoscaling/v2` HorizontalPodAutoscaler. */
+export interface WebAppAutoscalingOptions {
+  /**
+   * Fewest replicas.
+   * @default 2
+   */
+  readonly minReplicas?: number;
+  /** Most replicas. */
+  readonly maxReplicas: number;
+  /**
+   * Target average CPU use, in percent of the CPU request.
+   * @default 70 (unless only `memoryUtilizationPercent` is given)
+   */
+  readonly cpuUtilizationPercent?: number;
+  /**
+   * Target average memory use, in percent of the memory request.
+   * @default - memory is not a scaling metric
+   */
+  readonly memoryUtilizationPercent?: number;
+}
+
+/** What to do with a pod that cannot be placed without breaking `maxSkew`. */
+export enum WhenUnsatisfiable {
+  /** Keep the pod pending (hard constraint). */
+  DO_NOT_SCHEDULE = 'DoNotSchedule',
+  /** Place it anyway, preferring less skew (soft constraint). */
+  SCHEDULE_ANYWAY = 'ScheduleAnyway',
+}
+
+/** A node label pods are spread across. */
+export class TopologyKey {
+  /** One domain per node. */
+  public static readonly HOSTNAME = new TopologyKey('kubernetes.io/hostname');
+  /** One domain per availability zone. */
+  public static readonly ZONE = new TopologyKey('topology.kubernetes.io/zone');
+  /** One domain per region. */
+  public static readonly REGION = new TopologyKey('topology.kubernetes.io/region');
+  /** Any other node label. */
+  public static of(label: string): TopologyKey {
+    return new TopologyKey(label);
+  }
+
+  private constructor(/** The node label key. */ public readonly key: string) {}
+}
+
+/** A topology spread constraint over the WebApp's own pods. */
+export interface TopologySpreadOptions {
+  /** The node label defining the domains. */
+  readonly topologyKey: TopologyKey;
+  /**
+   * The largest allowed difference of pod counts between two domains.
+   * @default 1
+   */
+  readonly maxSkew?: number;
+  /**
+   * Hard or soft.
+   * @default WhenUnsatisfiable.SCHEDULE_ANYWAY
+   */
+  readonly whenUnsatisfiable?: WhenUnsatisfiable;
+  /**
+   * Minimum number of eligible domains (only with `DO_NOT_SCHEDULE`).
+   * @default - not set
+   */
+  readonly minDomains?: number;
+}
+
+/** Props of {@link WebApp}. */
+export interface WebAppProps {
+  /**
+   * Name of the Deployment, Service and ServiceAccount, and `app.kubernetes.io/name` (a DNS-1123 label).
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * `app.kubernetes.io/instance`.
+   * @default - the same as `name`
+   */
+  readonly instance?: string;
+  /**
+   * `app.kubernetes.io/version` (never part of a selector).
+   * @default - the image tag (or digest prefix)
+   */
+  readonly version?: string;
+  /**
+   * `app.kubernetes.io/component`.
+   * @default 'frontend'
+   */
+  readonly component?: string;
+  /**
+   * `app.kubernetes.io/part-of`.
+   * @default - no part-of label
+   */
+  readonly partOf?: string;
+
+  /** Container image with an explicit tag or digest; no tag or `:latest` is rejected unless `allowLatest`. */
+  readonly image: string;
+  /**
+   * Accept an image without a tag or with `:latest`.
+   * @default false
+   */
+  readonly allowLatest?: boolean;
+  /**
+   * The name of the app container.
+   * @default - the same as `name`
+   */
+  readonly containerName?: string;
+  /**
+   * Named container ports, each exposed by the Service (by name) unless `expose: false`. At least one.
+   * @default [{ name: 'http', port: 8080 }]
+   */
+  readonly ports?: WebAppPort[];
+  /**
+   * Pods to run. Leave unset with `autoscaling` (the HPA owns the count).
+   * @default 2 (none with `autoscaling`)
+   */
+  readonly replicas?: number;
+  /**
+   * Resource requests and limits, merged over the documented defaults.
+   * @default - cpu 100m request / 500m limit, memory 128Mi / 256Mi (`DEFAULT_RESOURCES`)
+   */
+  readonly resources?: ResourceOptions;
+  /**
+   * Readiness probe (`kplus.Probe.fromHttpGet('/healthz')` or `fromTcpSocket()`), or `false` for none.
+   * HTTP and TCP probes without a `port` target the first port (not port 80 as in cdk8s-plus).
+   * @default - TCP on the first port
+   */
+  readonly readiness?: kplus.Probe | false;
+  /**
+   * Liveness probe.
+   * @default - none
+   */
+  readonly liveness?: kplus.Probe;
+  /**
+   * Startup probe.
+   * @default - none
+   */
+  readonly startup?: kplus.Probe;
+  /**
+   * Entrypoint override.
+   * @default - the image's
+   */
+  readonly command?: string[];
+  /**
+   * Arguments (`$(VAR)` expands env vars).
+   * @default - the image's
+   */
+  readonly args?: string[];
+  /**
+   * Environment variables (literals or `kplus.EnvValue`s).
+   * @default - none
+   */
+  readonly env?: Record<string, string | kplus.EnvValue>;
+  /**
+   * Whole ConfigMaps/Secrets as environment.
+   * @default - none
+   */
+  readonly envFrom?: kplus.EnvFrom[];
+  /**
+   * Image pull policy.
+   * @default kplus.ImagePullPolicy.IF_NOT_PRESENT
+   */
+  readonly imagePullPolicy?: kplus.ImagePullPolicy;
+  /**
+   * Paths the process writes to (each gets an emptyDir; the root filesystem is read-only).
+   * @default ['/tmp']
+   */
+  readonly writablePaths?: string[];
+  /**
+   * Pod-level security (user, group, fsGroup, seccomp).
+   * @default - restricted: non-root 10001:10001, RuntimeDefault seccomp
+   */
+  readonly podSecurity?: PodSecurityOptions;
+  /**
+   * Container-level security of the app container.
+   * @default - restricted: drop ALL, no privilege escalation, read-only root filesystem
+   */
+  readonly securityContext?: ContainerSecurityOptions;
+  /**
+   * How pods are replaced on a change.
+   * @default RolloutStrategy.rollingUpdate() (maxSurge 25%, maxUnavailable 25%)
+   */
+  readonly strategy?: RolloutStrategy;
+  /**
+   * Seconds a new pod must be ready before it counts as available.
+   * @default 0
+   */
+  readonly minReadySeconds?: number;
+  /**
+   * Old ReplicaSets kept for `kubectl rollout undo`.
+   * @default 10
+   */
+  readonly revisionHistoryLimit?: number;
+  /**
+   * Seconds before a stalled rollout is reported as failed (must exceed `minReadySeconds`).
+   * @default 600
+   */
+  readonly progressDeadlineSeconds?: number;
+  /**
+   * Seconds a pod gets to shut down after SIGTERM.
+   * @default 30
+   */
+  readonly terminationGracePeriodSeconds?: number;
+  /**
+   * The Service: type (ClusterIP, NodePort, LoadBalancer), affinity, traffic policies, annotations.
+   * @default - a ClusterIP Service
+   */
+  readonly service?: AppServiceOptions;
+  /**
+   * A PodDisruptionBudget; `true` for `maxUnavailable: 1`.
+   * @default - none
+   */
+  readonly disruptionBudget?: DisruptionBudgetOptions | boolean;
+  /**
+   * A HorizontalPodAutoscaler (`autoscaling/v2`).
+   * @default - fixed `replicas`
+   */
+  readonly autoscaling?: WebAppAutoscalingOptions;
+  /**
+   * Topology spread constraints over the app's pods.
+   * @default - none
+   */
+  readonly topologySpread?: TopologySpreadOptions[];
+  /**
+   * An Ingress to the Service.
+   * @default - none
+   */
+  readonly ingress?: AppIngressOptions;
+  /**
+   * The namespace of the ingress controller, allowed in by NetworkPolicy when `ingress` is set.
+   * @default 'ingress-nginx'
+   */
+  readonly ingressControllerNamespace?: string;
+  /**
+   * Annotations on the pod template.
+   * @default - none
+   */
+  readonly podAnnotations?: Record<string, string>;
+}
+
+/**
+ * A stateless web application: Deployment + Service + ServiceAccount, restricted and wired by NetworkPolicy.
+ *
+ * @example
+ * const api = new WebApp(chart, 'api', {
+ *   image: 'ghcr.io/acme/api:1.4.2',
+ *   ports: [{ name: 'http', port: 8080, servicePort: 80 }],
+ *   readiness: kplus.Probe.fromHttpGet('/healthz'),
+ *   disruptionBudget: true,
+ * });
+ * web.connectTo(api, { env: 'API_URL' }); // API_URL=http://api.<ns>.svc.cluster.local
+ */
+export class WebApp extends Construct implements IBackend, IConsumer {
+  /** The name of the Deployment, Service and ServiceAccount. */
+  public readonly name: string;
+  /** The recommended-label identity. */
+  public readonly identity: AppIdentity;
+  /** The recommended labels on every object and pod. */
+  public readonly labels: Record<string, string>;
+  /** The replica count (undefined: owned by the HPA). */
+  public readonly replicas: number | undefined;
+  /** The resolved rollout strategy. */
+  public readonly strategy: RolloutStrategy;
+  /** The resolved pod security. */
+  public readonly podSecurity: ResolvedPodSecurity;
+  /** The namespace (undefined: the chart has none). */
+  public readonly namespace: string | undefined;
+  /** The Deployment (escape hatch). */
+  public readonly deployment: kplus.Deployment;
+  /** The app container. */
+  public readonly container: kplus.Container;
+  /** The Service. */
+  public readonly service: AppService;
+  /** The ServiceAccount (token not mounted). */
+  public readonly serviceAccount: kplus.ServiceAccount;
+  /** The PodDisruptionBudget, if any. */
+  public readonly disruptionBudget?: DisruptionBudget;
+  /** The HorizontalPodAutoscaler, if any. */
+  public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
+  /** The Ingress, if any. */
+  public readonly ingress?: AppIngress;
+  /** The NetworkPolicy opening the app to external or ingress-controller traffic, if any. */
+  public readonly exposurePolicy?: k8s.KubeNetworkPolicy;
+
+  private readonly ports: WebAppPort[] = [];
+  private readonly containerNames = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: WebAppProps) {
+    super(scope, id);
+    // 1. resolve and validate
+    this.name = props.name ?? id;
+    checkDnsLabel(this, 'name', this.name);
+    this.namespace = namespaceOf(this);
+    this.identity = {
+      name: this.name,
+      instance: props.instance,
+      version: props.version ?? versionFromImage(props.image),
+      component: props.component ?? 'frontend',
+      partOf: props.partOf,
+    };
+    if (props.instance !== undefined) checkLabelValue(this, 'instance', props.instance);
+    if (props.version !== undefined) checkLabelValue(this, 'version', props.version);
+    checkLabelValue(this, 'component', this.identity.component as string);
+    if (props.partOf !== undefined) checkLabelValue(this, 'partOf', props.partOf);
+    this.labels = recommendedLabels(this.identity);
+
+    if (props.autoscaling && props.replicas !== undefined) {
+      fail(this, 'replicas', `must not be set together with 'autoscaling' (the HorizontalPodAutoscaler owns the replica count), got ${props.replicas}`);
+    }
+    if (props.replicas !== undefined) checkInt(this, 'replicas', props.replicas, { min: 0 });
+    this.replicas = props.autoscaling ? undefined : props.replicas ?? 2;
+    const minReplicas = props.autoscaling ? this.validateAutoscaling(props.autoscaling) : undefined;
+
+    this.strategy = props.strategy ?? RolloutStrategy.rollingUpdate();
+    this.validateStrategy(this.strategy);
+    const minReady = props.minReadySeconds ?? 0;
+    const progressDeadline = props.progressDeadlineSeconds ?? 600;
+    const revisionHistoryLimit = props.revisionHistoryLimit ?? 10;
+    const grace = props.terminationGracePeriodSeconds ?? 30;
+    checkInt(this, 'minReadySeconds', minReady, { min: 0 });
+    checkInt(this, 'progressDeadlineSeconds', progressDeadline, { min: 1 });
+    if (progressDeadline <= minReady) {
+      fail(this, 'progressDeadlineSeconds', `must be greater than minReadySeconds (${minReady}), got ${progressDeadline}`);
+    }
+    checkInt(this, 'revisionHistoryLimit', revisionHistoryLimit, { min: 0 });
+    checkInt(this, 'terminationGracePeriodSeconds', grace, { min: 0 });
+
+    const ports = props.ports ?? [{ name: 'http', port: 8080 }];
+    if (ports.length === 0) fail(this, 'ports', 'must contain at least one port (a WebApp is reached through its Service), got []');
+    const serviceType = props.service?.type ?? ServiceType.CLUSTER_IP;
+    ports.forEach((p, i) => this.validatePort(p, `ports[${i}]`, serviceType));
+    checkUnique(this, 'ports[].servicePort', ports.filter((p) => p.expose ?? true).map((p) => `${p.servicePort ?? p.port}/${p.protocol ?? 'TCP'}`));
+
+    const budget = props.disruptionBudget === true ? {} : props.disruptionBudget || undefined;
+    if (budget) validateDisruptionBudget(this, budget, minReplicas ?? this.replicas, 'disruptionBudget');
+
+    this.podSecurity = resolvePodSecurity(this, props.podSecurity);
+    const containerName = props.containerName ?? this.name;
+    const resolved = resolveContainer(this, containerName, {
+      image: props.image,
+      allowLatest: props.allowLatest,
+      ports: ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol })),
+      command: props.command,
+      args: props.args,
+      env: props.env,
+      envFrom: props.envFrom,
+      resources: props.resources,
+      readiness: props.readiness === false ? false : probeOnPort(props.readiness, ports[0]?.port),
+      liveness: probeOnPort(props.liveness, ports[0]?.port),
+      startup: probeOnPort(props.startup, ports[0]?.port),
+      imagePullPolicy: props.imagePullPolicy,
+      securityContext: props.securityContext,
+      writablePaths: props.writablePaths,
+    }, this.podSecurity);
+
+    // 2. build
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, labels: { ...this.labels } },
+      automountToken: false,
+    });
+
+    this.deployment = new kplus.Deployment(this, 'Deployment', {
+      metadata: { name: this.name, labels: { ...this.labels } },
+      select: false,
+      podMetadata: { labels: { ...this.labels }, annotations: props.podAnnotations ? { ...props.podAnnotations } : undefined },
+      replicas: this.replicas,
+      strategy: this.strategy.type === 'Recreate'
+        ? kplus.DeploymentStrategy.recreate()
+        : kplus.DeploymentStrategy.rollingUpdate({
+          maxSurge: percentOrAbsolute(this.strategy.maxSurge as number | string),
+          maxUnavailable: percentOrAbsolute(this.strategy.maxUnavailable as number | string),
+        }),
+      minReady: Duration.seconds(minReady),
+      progressDeadline: Duration.seconds(progressDeadline),
+      terminationGracePeriod: Duration.seconds(grace),
+      serviceAccount: this.serviceAccount,
+      automountServiceAccountToken: false,
+      securityContext: podSecurityContextProps(this.podSecurity),
+    });
+    this.deployment.select(kplus.LabelSelector.of({ labels: selectorLabels(this.identity) }));
+    const deploymentObject = ApiObject.of(this.deployment);
+    // kplus always adds its construct-path label to the pod template; the selector does not use it, so drop it
+    // (a moved construct must not change the pods' labels).
+    deploymentObject.addJsonPatch(JsonPatch.remove(`/spec/template/metadata/labels/${kplus.Pod.ADDRESS_LABEL.replace(/\//g, '~1')}`));
+    deploymentObject.addJsonPatch(JsonPatch.add('/spec/revisionHistoryLimit', revisionHistoryLimit));
+    applyPodSecurity(this.deployment, this.podSecurity);
+    if (props.topologySpread && props.topologySpread.length > 0) {
+      deploymentObject.addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', this.topologySpread(props.topologySpread)));
+    }
+
+    this.container = addContainer(this, this.deployment, resolved);
+    this.containerNames.add(containerName);
+
+    this.service = new AppService(this, 'Service', {
+      ...(props.service ?? {}),
+      name: this.name,
+      selector: selectorLabels(this.identity),
+      identity: this.identity,
+    });
+    ports.forEach((p) => this.registerPort(p));
+
+    if (budget) {
+      this.disruptionBudget = new DisruptionBudget(this, 'DisruptionBudget', {
+        ...budget,
+        name: this.name,
+        selector: selectorLabels(this.identity),
+        replicas: minReplicas ?? this.replicas,
+        identity: this.identity,
+      });
+    }
+
+    if (props.autoscaling) {
+      this.deployment.markHasAutoscaler();
+      this.autoscaler = this.createAutoscaler(props.autoscaling, minReplicas as number);
+    }
+
+    if (props.ingress) {
+      this.ingress = new AppIngress(this, 'Ingress', { ...props.ingress, name: props.ingress.name ?? this.name, service: this.service, identity: this.identity });
+    }
+
+    const ingressNamespace = props.ingressControllerNamespace ?? 'ingress-nginx';
+    checkDnsLabel(this, 'ingressControllerNamespace', ingressNamespace);
+    if (props.ingressControllerNamespace !== undefined && !props.ingress) {
+      fail(this, 'ingressControllerNamespace', `only applies with 'ingress', got ${show(props.ingressControllerNamespace)} without an ingress`);
+    }
+    const external = serviceType === ServiceType.NODE_PORT || serviceType === ServiceType.LOAD_BALANCER;
+    if (external || this.ingress) {
+      this.exposurePolicy = this.createExposurePolicy(external ? undefined : ingressNamespace);
+    }
+  }
+
+  // ---- IBackend / IConsumer ----
+
+  /** Readable name used in generated object names (`<consumer>-to-<backend>`). */
+  public get peerName(): string {
+    return this.name;
+  }
+
+  /** The selector labels of the pods (`app.kubernetes.io/name` and `instance`). */
+  public get podSelector(): Record<string, string> {
+    return selectorLabels(this.identity);
+  }
+
+  /** The Service's DNS names and URLs. */
+  public get endpoint(): ServiceEndpoint {
+    return this.service.endpoint;
+  }
+
+  /** The Service's ports (target ports as pod port numbers). */
+  public get backendPorts(): BackendPort[] {
+    return this.service.backendPorts;
+  }
+
+  /** The ports declared so far (a copy). */
+  public get appPorts(): WebAppPort[] {
+    return [...this.ports];
+  }
+
+  /** Adds an environment variable to the app container (a literal or a `kplus.EnvValue`). */
+  public addEnv(name: string, value: string | kplus.EnvValue): void {
+    if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) fail(this, 'env', `has an invalid variable name ${show(name)}`);
+    if (this.container.env.variables[name] !== undefined) fail(this, 'env', `already has a variable ${show(name)}`);
+    this.container.env.addVariable(name, typeof value === 'string' ? kplus.EnvValue.fromValue(value) : value);
+  }
+
+  /** Adds a whole ConfigMap or Secret as environment (`envFrom`) to the app container. */
+  public addEnvFrom(source: kplus.EnvFrom): void {
+    this.container.env.copyFrom(source);
+  }
+
+  /**
+   * Wires this app to a backend: sets `options.env` to the backend's URL (FQDN by default) and emits the
+   * NetworkPolicies allowing exactly that traffic.
+   */
+  public connectTo(backend: IBackend, options: ConnectOptions = {}): Connection {
+    return connect(this, backend, options);
+  }
+
+  // ---- pod extension points ----
+
+  /** Adds an annotation to the pod template (e.g. `checksum/config`, which rolls the pods when it changes). */
+  public addPodAnnotation(key: string, value: string): void {
+    this.deployment.podMetadata.addAnnotation(key, value);
+  }
+
+  /** The pod template's annotations so far (a copy). */
+  public get podAnnotations(): Record<string, string> {
+    return { ...(this.deployment.podMetadata.toJson().annotations ?? {}) };
+  }
+
+  /**
+   * Adds a container port (exposed by the Service by name unless `expose: false`). Subclasses use it to add
+   * ports to the app container after construction.
+   */
+  public addPort(port: WebAppPort): void {
+    const prop = `ports[${this.ports.length}]`;
+    this.validatePort(port, prop, this.service.type);
+    if (this.ports.some((p) => p.name === port.name)) fail(this, `${prop}.name`, `must not contain duplicates, got ${show(port.name)} twice`);
+    if (this.ports.some((p) => p.port === port.port && (p.protocol ?? 'TCP') === (port.protocol ?? 'TCP'))) {
+      fail(this, `${prop}.port`, `must not contain duplicates, got ${port.port} twice`);
+    }
+    this.container.addPort({ name: port.name, number: port.port, protocol: port.protocol ?? kplus.Protocol.TCP });
+    this.registerPort(port);
+  }
+
+  /** Adds a sidecar container (restricted like the app container; its writable paths are `<name>-<path>` emptyDirs). */
+  public addSidecar(name: string, options: AppContainerOptions): kplus.Container {
+    return this.addExtraContainer(name, options, false);
+  }
+
+  /** Adds an init container (restricted; no probes), run to completion before the app starts. */
+  public addInitContainer(name: string, options: AppContainerOptions): kplus.Container {
+    return this.addExtraContainer(name, { ...options, readiness: options.readiness ?? false }, true);
+  }
+
+  /** Adds a volume to the pod (mount it with `mount`). */
+  public addVolume(volume: kplus.Volume): void {
+    this.deployment.addVolume(volume);
+  }
+
+  /** Mounts a volume (or any kplus storage) into the app container; the volume is added to the pod. */
+  public mount(path: string, storage: kplus.IStorage, options?: kplus.MountOptions): void {
+    if (!path.startsWith('/')) fail(this, 'mount.path', `must be an absolute path, got ${show(path)}`);
+    this.container.mount(path, storage, options);
+  }
+
+  // ---- internals ----
+
+  private addExtraContainer(name: string, options: AppContainerOptions, init: boolean): kplus.Container {
+    const prop = init ? `initContainers.${name}` : `sidecars.${name}`;
+    if (this.containerNames.has(name)) fail(this, `${prop}`, `container name ${show(name)} is already used in this pod`);
+    const resolved = resolveContainer(this, name, options, this.podSecurity, prop);
+    const c = addContainer(this, this.deployment, resolved, `${name}-`, init);
+    this.containerNames.add(name);
+    return c;
+  }
+
+  private validatePort(p: WebAppPort, prop: string, type: ServiceType): void {
+    checkPortName(this, `${prop}.name`, p.name);
+    checkPort(this, `${prop}.port`, p.port);
+    if (p.servicePort !== undefined) checkPort(this, `${prop}.servicePort`, p.servicePort);
+    if (p.nodePort !== undefined) {
+      if (type !== ServiceType.NODE_PORT && type !== ServiceType.LOAD_BALANCER) {
+        fail(this, `${prop}.nodePort`, `is only allowed with service type NodePort or LoadBalancer, got ${p.nodePort} with ${type}`);
+      }
+      if (p.expose === false) fail(this, `${prop}.nodePort`, `requires the port to be exposed, got expose: false`);
+      checkNodePort(this, `${prop}.nodePort`, p.nodePort);
+    }
+  }
+
+  private registerPort(p: WebAppPort): void {
+    this.ports.push(p);
+    const protocol = (p.protocol ?? kplus.Protocol.TCP) as unknown as ServiceProtocol;
+    this.service.addPodPort({ name: p.name, port: p.port, protocol });
+    if (p.expose ?? true) {
+      this.service.addPort({
+        name: p.name, port: p.servicePort ?? p.port, targetPort: p.name, nodePort: p.nodePort, protocol, appProtocol: p.appProtocol,
+      });
+    }
+  }
+
+  private validateStrategy(s: RolloutStrategy): void {
+    if (s.type === 'Recreate') return;
+    const surge = checkIntOrPercent(this, 'strategy.maxSurge', s.maxSurge as number | string);
+    const unavailable = checkIntOrPercent(this, 'strategy.maxUnavailable', s.maxUnavailable as number | string);
+    if (surge.value === 0 && unavailable.value === 0) {
+      fail(this, 'strategy.maxUnavailable', `must not be 0 when 'maxSurge' is 0 too (the rollout could never replace a pod), got ${show(s.maxUnavailable)}`);
+    }
+  }
+
+  private validateAutoscaling(a: WebAppAutoscalingOptions): number {
+    const min = a.minReplicas ?? 2;
+    checkInt(this, 'autoscaling.minReplicas', min, { min: 1 });
+    checkInt(this, 'autoscaling.maxReplicas', a.maxReplicas, { min: 1 });
+    if (a.maxReplicas < min) fail(this, 'autoscaling.maxReplicas', `must be >= minReplicas (${min}), got ${a.maxReplicas}`);
+    if (a.cpuUtilizationPercent !== undefined) checkInt(this, 'autoscaling.cpuUtilizationPercent', a.cpuUtilizationPercent, { min: 1, max: 1000 });
+    if (a.memoryUtilizationPercent !== undefined) checkInt(this, 'autoscaling.memoryUtilizationPercent', a.memoryUtilizationPercent, { min: 1, max: 1000 });
+    return min;
+  }
+
+  private createAutoscaler(a: WebAppAutoscalingOptions, minReplicas: number): k8s.KubeHorizontalPodAutoscalerV2 {
+    const metrics: k8s.MetricSpecV2[] = [];
+    const cpu = a.cpuUtilizationPercent ?? (a.memoryUtilizationPercent === undefined ? 70 : undefined);
+    if (cpu !== undefined) {
+      metrics.push({ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: cpu } } });
+    }
+    if (a.memoryUtilizationPercent !== undefined) {
+      metrics.push({ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: a.memoryUtilizationPercent } } });
+    }
+    return new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
+      metadata: { name: this.name, labels: { ...this.labels } },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
+        minReplicas,
+        maxReplicas: a.maxReplicas,
+        metrics,
+      },
+    });
+  }
+
+  private topologySpread(list: TopologySpreadOptions[]): Record<string, unknown>[] {
+    checkUnique(this, 'topologySpread[].topologyKey', list.map((t) => t.topologyKey.key));
+    return list.map((t, i) => {
+      const maxSkew = t.maxSkew ?? 1;
+      checkInt(this, `topologySpread[${i}].maxSkew`, maxSkew, { min: 1 });
+      const when = t.whenUnsatisfiable ?? WhenUnsatisfiable.SCHEDULE_ANYWAY;
+      if (t.minDomains !== undefined) {
+        if (when !== WhenUnsatisfiable.DO_NOT_SCHEDULE) fail(this, `topologySpread[${i}].minDomains`, `requires whenUnsatisfiable DoNotSchedule, got ${when}`);
+        checkInt(this, `topologySpread[${i}].minDomains`, t.minDomains, { min: 1 });
+      }
+      if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(t.topologyKey.key)) {
+        fail(this, `topologySpread[${i}].topologyKey`, `must be a label key such as "topology.kubernetes.io/zone", got ${show(t.topologyKey.key)}`);
+      }
+      const c: Record<string, unknown> = {
+        maxSkew,
+        topologyKey: t.topologyKey.key,
+        whenUnsatisfiable: when,
+        labelSelector: { matchLabels: selectorLabels(this.identity) },
+      };
+      if (t.minDomains !== undefined) c.minDomains = t.minDomains;
+      return c;
+    });
+  }
+
+  private createExposurePolicy(fromNamespace: string | undefined): k8s.KubeNetworkPolicy {
+    const policyName = fromNamespace === undefined ? `${this.name}-allow-external` : `${this.name}-from-ingress`;
+    const from: k8s.NetworkPolicyPeer[] | undefined = fromNamespace === undefined
+      ? undefined
+      : [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': fromNamespace } } }];
+    return new k8s.KubeNetworkPolicy(this, 'ExposurePolicy', {
+      metadata: { name: policyName, labels: { ...this.labels } },
+      spec: Lazy.any({
+        produce: (): k8s.NetworkPolicySpec => ({
+          podSelector: { matchLabels: selectorLabels(this.identity) },
+          policyTypes: ['Ingress'],
+          ingress: [{
+            from,
+            ports: this.service.backendPorts.map((p) => ({ port: k8s.IntOrString.fromNumber(p.targetPort), protocol: p.protocol })),
+          }],
+        }),
+      }),
+    });
+  }
+}
+
+/** The parts of a cdk8s-plus-27 (2.9.5) Probe that say which port it targets. */
+interface ProbeInternals {
+  readonly probeOptions?: kplus.ProbeOptions;
+  readonly httpGetOptions?: kplus.HttpGetProbeOptions & { readonly path: string };
+  readonly tcpSocketOptions?: kplus.TcpSocketProbeOptions;
+}
+
+/**
+ * cdk8s-plus-27 points an HTTP or TCP probe created without `port` at port 80 (it only knows the deprecated
+ * `portNumber` container prop), whatever the container listens on. A probe without a port targets the app's
+ * first port instead.
+ */
+export function probeOnPort<P extends kplus.Probe | undefined>(probe: P, port: number | undefined): P {
+  if (probe === undefined || port === undefined) return probe;
+  const p = probe as unknown as ProbeInternals;
+  if (p.httpGetOptions && p.httpGetOptions.port === undefined) {
+    const { path, ...options } = p.httpGetOptions;
+    return kplus.Probe.fromHttpGet(path, { ...options, port }) as P;
+  }
+  if (p.tcpSocketOptions && p.tcpSocketOptions.port === undefined) {
+    return kplus.Probe.fromTcpSocket({ ...p.tcpSocketOptions, port }) as P;
+  }
+  return probe;
+}
+
+function percentOrAbsolute(v: number | string): kplus.PercentOrAbsolute {
+  return typeof v === 'number' ? kplus.PercentOrAbsolute.absolute(v) : kplus.PercentOrAbsolute.percent(Number(v.replace('%', '')));
+}
