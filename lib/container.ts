@@ -180,9 +180,10 @@ export function resolveContainer(
     envVariables[k] = typeof v === 'string' ? kplus.EnvValue.fromValue(v) : v;
   }
 
+  const firstPort = ports[0]?.port;
   const readiness = opts.readiness === false
     ? undefined
-    : opts.readiness ?? (ports.length > 0 ? kplus.Probe.fromTcpSocket({ port: ports[0].port }) : undefined);
+    : probeOnPort(opts.readiness, firstPort) ?? (firstPort !== undefined ? kplus.Probe.fromTcpSocket({ port: firstPort }) : undefined);
 
   const props: kplus.ContainerProps = {
     name,
@@ -199,11 +200,36 @@ export function resolveContainer(
       memory: { request: r.memoryRequest, limit: r.memoryLimit },
     },
     readiness,
-    liveness: opts.liveness,
-    startup: opts.startup,
+    liveness: probeOnPort(opts.liveness, firstPort),
+    startup: probeOnPort(opts.startup, firstPort),
     securityContext: containerSecurityContextProps(scope, pod, opts.securityContext, p('securityContext')),
   };
   return { props, ports, writablePaths };
+}
+
+/** The parts of a cdk8s-plus-27 (2.9.5) Probe that say which port it targets. */
+interface ProbeInternals {
+  readonly probeOptions?: kplus.ProbeOptions;
+  readonly httpGetOptions?: kplus.HttpGetProbeOptions & { readonly path: string };
+  readonly tcpSocketOptions?: kplus.TcpSocketProbeOptions;
+}
+
+/**
+ * cdk8s-plus-27 points an HTTP or TCP probe created without `port` at port 80 (it only knows the deprecated
+ * `portNumber` container prop), whatever the container listens on. A probe without a port targets the app's
+ * first port instead.
+ */
+export function probeOnPort<P extends kplus.Probe | undefined>(probe: P, port: number | undefined): P {
+  if (probe === undefined || port === undefined) return probe;
+  const p = probe as unknown as ProbeInternals;
+  if (p.httpGetOptions && p.httpGetOptions.port === undefined) {
+    const { path, ...options } = p.httpGetOptions;
+    return kplus.Probe.fromHttpGet(path, { ...options, port }) as P;
+  }
+  if (p.tcpSocketOptions && p.tcpSocketOptions.port === undefined) {
+    return kplus.Probe.fromTcpSocket({ ...p.tcpSocketOptions, port }) as P;
+  }
+  return probe;
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

@@ -17,7 +17,9 @@ import { ApiObject, Duration, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../imports/k8s';
-import { AppContainerOptions, ContainerPortSpec, ResourceOptions, addContainer, resolveContainer } from './container';
+import { AppContainerOptions, ContainerPortSpec, ResourceOptions, addContainer, probeOnPort, resolveContainer } from './container';
+/** @deprecated import from './container' */
+export { probeOnPort } from './container';
 import { DisruptionBudget, DisruptionBudgetOptions, validateDisruptionBudget } from './disruption-budget';
 import { AppIngress, AppIngressOptions } from './ingress';
 import { AppIdentity, recommendedLabels, selectorLabels, versionFromImage } from './labels';
@@ -732,30 +734,6 @@ export class WebApp extends Construct implements IBackend, IConsumer {
   }
 }
 
-/** The parts of a cdk8s-plus-27 (2.9.5) Probe that say which port it targets. */
-interface ProbeInternals {
-  readonly probeOptions?: kplus.ProbeOptions;
-  readonly httpGetOptions?: kplus.HttpGetProbeOptions & { readonly path: string };
-  readonly tcpSocketOptions?: kplus.TcpSocketProbeOptions;
-}
-
-/**
- * cdk8s-plus-27 points an HTTP or TCP probe created without `port` at port 80 (it only knows the deprecated
- * `portNumber` container prop), whatever the container listens on. A probe without a port targets the app's
- * first port instead.
- */
-export function probeOnPort<P extends kplus.Probe | undefined>(probe: P, port: number | undefined): P {
-  if (probe === undefined || port === undefined) return probe;
-  const p = probe as unknown as ProbeInternals;
-  if (p.httpGetOptions && p.httpGetOptions.port === undefined) {
-    const { path, ...options } = p.httpGetOptions;
-    return kplus.Probe.fromHttpGet(path, { ...options, port }) as P;
-  }
-  if (p.tcpSocketOptions && p.tcpSocketOptions.port === undefined) {
-    return kplus.Probe.fromTcpSocket({ ...p.tcpSocketOptions, port }) as P;
-  }
-  return probe;
-}
 
 function percentOrAbsolute(v: number | string): kplus.PercentOrAbsolute {
   return typeof v === 'number' ? kplus.PercentOrAbsolute.absolute(v) : kplus.PercentOrAbsolute.percent(Number(v.replace('%', '')));
