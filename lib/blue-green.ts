@@ -1,0 +1,462 @@
+/**
+ * BlueGreenDeployment: two or more versions of an app side by side, one Deployment per version, and a stable
+ * Service whose selector picks the active one. Cut-over and rollback are a one-line change of `activeVersion`,
+ * a synth and an apply: only the stable Service's selector moves; the Deployments (and their immutable
+ * selectors) stay byte-for-byte the same.
+ *
+ * Labels:
+ * - `version: <slot>` (`blue`, `green`, ...) is the *slot*: in each Deployment's pod labels and selector, and in
+ *   the stable Service's selector. It never changes for a Deployment, so its selector never changes.
+ * - `app.kubernetes.io/version` follows the image tag of each slot and never enters a selector.
+ * - `kubecraft.dev/role: stable` marks the stable Service, `kubecraft.dev/role: preview` the per-version Services.
+ *
+ * @see https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service
+ * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#canary-deployment
+ */
+import { ApiObject, Duration, JsonPatch, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as kplus from 'cdk8s-plus-27';
+import * as k8s from '../imports/k8s';
+import { ResourceOptions, addContainer, resolveContainer } from './container';
+import { DisruptionBudget, validateDisruptionBudget } from './disruption-budget';
+import { AppIngress } from './ingress';
+import { AppIdentity, KUBECRAFT_PREFIX, recommendedLabels, selectorLabels, versionFromImage } from './labels';
+import { ResolvedPodSecurity, applyPodSecurity, podSecurityContextProps, resolvePodSecurity } from './pod-security';
+import { AppService, ServiceProtocol, ServiceType } from './service';
+import { checkDnsLabel, checkInt, checkIntOrPercent, checkLabelValue, checkNodePort, checkPort, checkPortName, checkUnique, fail, show } from './validate';
+import { RolloutStrategy, WebAppPort, WebAppProps } from './web-app';
+import { BackendPort, ConnectOptions, Connection, IBackend, IConsumer, ServiceEndpoint, connect, namespaceOf } from './wiring';
+
+/** The label key of the version slot, in pod labels and selectors. */
+export const VERSION_LABEL = 'version';
+
+/** The label key marking a Service's role in a blue/green set. */
+export const ROLE_LABEL = `${KUBECRAFT_PREFIX}/role`;
+
+/** The role of a Service of a BlueGreenDeployment (value of `kubecraft.dev/role`). */
+export enum ServiceRole {
+  /** The Service clients use: follows `activeVersion` (or every version in canary mode). */
+  STABLE = 'stable',
+  /** A Service per version, reaching that version only (test a release before the cut-over). */
+  PREVIEW = 'preview',
+}
+
+/** How the stable Service spreads traffic over the versions. */
+export enum TrafficMode {
+  /** All traffic to `activeVersion`; the stable Service's selector includes `version: <activeVersion>`. */
+  BLUE_GREEN = 'BlueGreen',
+  /**
+   * Traffic to every version, in proportion to their ready pods (replicas set the split); the stable Service's
+   * selector has no `version`.
+   */
+  CANARY = 'Canary',
+}
+
+/** One version slot: its own Deployment, image, replicas and env. */
+export interface BlueGreenVersion {
+  /**
+   * The slot name, the value of the `version` label (`blue`, `green`, `canary`): a label value that also fits in
+   * the Deployment and preview Service name `<name>-<slot>` (lowercase letters, digits and '-').
+   */
+  readonly name: string;
+  /** Container image of this version, with an explicit tag or digest. */
+  readonly image: string;
+  /**
+   * Pods of this version. 0 keeps an idle slot (its Deployment and selector stay) without pods.
+   * @default - the shared `replicas` (2)
+   */
+  readonly replicas?: number;
+  /**
+   * Environment variables of this version, merged over the shared `env`.
+   * @default - the shared env only
+   */
+  readonly env?: Record<string, string | kplus.EnvValue>;
+  /**
+   * Arguments of this version.
+   * @default - the shared `args`
+   */
+  readonly args?: string[];
+  /**
+   * Resources of this version, merged over the shared `resources`.
+   * @default - the shared resources
+   */
+  readonly resources?: ResourceOptions;
+  /**
+   * `app.kubernetes.io/version` of this version's pods (never in a selector).
+   * @default - the image tag
+   */
+  readonly appVersion?: string;
+}
+
+/** The settings shared by every version: those of a WebApp, minus image/version (per slot) and autoscaling. */
+export type BlueGreenSharedProps = Pick<WebAppProps,
+  'instance' | 'component' | 'partOf' | 'allowLatest' | 'containerName' | 'ports' | 'replicas' | 'resources'
+  | 'readiness' | 'liveness' | 'startup' | 'command' | 'args' | 'env' | 'envFrom' | 'imagePullPolicy' | 'writablePaths'
+  | 'podSecurity' | 'securityContext' | 'strategy' | 'minReadySeconds' | 'revisionHistoryLimit'
+  | 'progressDeadlineSeconds' | 'terminationGracePeriodSeconds' | 'service' | 'disruptionBudget' | 'ingress'
+  | 'ingressControllerNamespace' | 'podAnnotations'>;
+
+/** Props of {@link BlueGreenDeployment}. */
+export interface BlueGreenDeploymentProps extends BlueGreenSharedProps {
+  /**
+   * Name of the stable Service and the ServiceAccount, prefix of the Deployments (`<name>-<slot>`), and
+   * `app.kubernetes.io/name`.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** The versions side by side (at least one, unique names). */
+  readonly versions: BlueGreenVersion[];
+  /**
+   * The version the stable Service sends traffic to. Change it, synth and apply to cut over; change it back to
+   * roll back. In `CANARY` mode every version gets traffic and this names the baseline (it must still exist).
+   */
+  readonly activeVersion: string;
+  /**
+   * Blue/green (one active version) or canary (all versions, split by replicas).
+   * @default TrafficMode.BLUE_GREEN
+   */
+  readonly trafficMode?: TrafficMode;
+}
+
+/**
+ * Versions side by side behind a stable Service: blue/green cut-over (or a canary split) by Service selector.
+ *
+ * @example
+ * const web = new BlueGreenDeployment(chart, 'web', {
+ *   versions: [
+ *     { name: 'blue', image: 'ghcr.io/acme/web:1.4.2' },
+ *     { name: 'green', image: 'ghcr.io/acme/web:1.5.0' },
+ *   ],
+ *   activeVersion: 'blue', // 'green' to cut over, back to 'blue' to roll back
+ *   ports: [{ name: 'http', port: 8080, servicePort: 80 }],
+ * });
+ * web.connectTo(api, { env: 'API_URL' });
+ */
+export class BlueGreenDeployment extends Construct implements IBackend, IConsumer {
+  /** Base name (stable Service, ServiceAccount, `app.kubernetes.io/name`). */
+  public readonly name: string;
+  /** The recommended-label identity shared by the versions (without `version`). */
+  public readonly identity: AppIdentity;
+  /** The version names, in the order given. */
+  public readonly versionNames: string[];
+  /** The version the stable Service selects (the baseline in canary mode). */
+  public readonly activeVersion: string;
+  /** The resolved traffic mode. */
+  public readonly trafficMode: TrafficMode;
+  /** Replicas per version. */
+  public readonly replicas: Record<string, number>;
+  /** The resolved rollout strategy of every version. */
+  public readonly strategy: RolloutStrategy;
+  /** The resolved pod security. */
+  public readonly podSecurity: ResolvedPodSecurity;
+  /** The namespace (undefined: the chart has none). */
+  public readonly namespace: string | undefined;
+  /** The ServiceAccount shared by every version (token not mounted). */
+  public readonly serviceAccount: kplus.ServiceAccount;
+  /** The Deployment of each version (`<name>-<slot>`). */
+  public readonly deployments: Record<string, kplus.Deployment>;
+  /** The app container of each version. */
+  public readonly containers: Record<string, kplus.Container>;
+  /** The stable Service (`<name>`, `kubecraft.dev/role: stable`). */
+  public readonly service: AppService;
+  /** The per-version Services (`<name>-<slot>`, `kubecraft.dev/role: preview`). */
+  public readonly previewServices: Record<string, AppService>;
+  /** The PodDisruptionBudget of each version, when `disruptionBudget` is set. */
+  public readonly disruptionBudgets: Record<string, DisruptionBudget>;
+  /** The Ingress to the stable Service, if any. */
+  public readonly ingress?: AppIngress;
+  /** The NetworkPolicy opening the pods to external or ingress-controller traffic, if any. */
+  public readonly exposurePolicy?: k8s.KubeNetworkPolicy;
+
+  constructor(scope: Construct, id: string, props: BlueGreenDeploymentProps) {
+    super(scope, id);
+    // 1. resolve and validate
+    this.name = props.name ?? id;
+    checkDnsLabel(this, 'name', this.name);
+    this.namespace = namespaceOf(this);
+    this.trafficMode = props.trafficMode ?? TrafficMode.BLUE_GREEN;
+    if (!Object.values(TrafficMode).includes(this.trafficMode)) {
+      fail(this, 'trafficMode', `must be one of ${Object.values(TrafficMode).join(', ')}, got ${show(this.trafficMode)}`);
+    }
+    this.identity = { name: this.name, instance: props.instance, component: props.component ?? 'frontend', partOf: props.partOf };
+    if (props.instance !== undefined) checkLabelValue(this, 'instance', props.instance);
+    checkLabelValue(this, 'component', this.identity.component as string);
+    if (props.partOf !== undefined) checkLabelValue(this, 'partOf', props.partOf);
+
+    const versions = props.versions ?? [];
+    if (versions.length === 0) fail(this, 'versions', 'must contain at least one version (e.g. [{ name: \'blue\', image: ... }]), got []');
+    versions.forEach((v, i) => {
+      checkLabelValue(this, `versions[${i}].name`, v.name);
+      if (v.name === '') fail(this, `versions[${i}].name`, 'must not be empty, got ""');
+      const objectName = `${this.name}-${v.name}`;
+      if (objectName.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(objectName)) {
+        fail(this, `versions[${i}].name`, `must be lowercase letters, digits and '-' (it names the Deployment and Service ${show(objectName)}, a DNS-1123 label of at most 63 characters), got ${show(v.name)}`);
+      }
+      if (v.appVersion !== undefined) checkLabelValue(this, `versions[${i}].appVersion`, v.appVersion);
+    });
+    checkUnique(this, 'versions[].name', versions.map((v) => v.name));
+    this.versionNames = versions.map((v) => v.name);
+    this.activeVersion = props.activeVersion;
+    if (!this.versionNames.includes(this.activeVersion)) {
+      fail(this, 'activeVersion', `must be one of the versions (${this.versionNames.map((n) => show(n)).join(', ')}), got ${show(this.activeVersion)}`);
+    }
+
+    const sharedReplicas = props.replicas ?? 2;
+    checkInt(this, 'replicas', sharedReplicas, { min: 0 });
+    this.replicas = {};
+    versions.forEach((v, i) => {
+      const r = v.replicas ?? sharedReplicas;
+      checkInt(this, `versions[${i}].replicas`, r, { min: 0 });
+      this.replicas[v.name] = r;
+    });
+    if (this.trafficMode === TrafficMode.BLUE_GREEN && this.replicas[this.activeVersion] === 0) {
+      fail(this, 'activeVersion', `selects version ${show(this.activeVersion)}, which has 0 replicas (the stable Service would have no endpoints); scale it up before the cut-over`);
+    }
+    if (Object.values(this.replicas).every((r) => r === 0)) {
+      fail(this, 'replicas', 'must be >= 1 for at least one version (the stable Service would have no endpoints), got 0 for every version');
+    }
+
+    this.strategy = props.strategy ?? RolloutStrategy.rollingUpdate();
+    if (this.strategy.type === 'RollingUpdate') {
+      const surge = checkIntOrPercent(this, 'strategy.maxSurge', this.strategy.maxSurge as number | string);
+      const unavailable = checkIntOrPercent(this, 'strategy.maxUnavailable', this.strategy.maxUnavailable as number | string);
+      if (surge.value === 0 && unavailable.value === 0) {
+        fail(this, 'strategy.maxUnavailable', `must not be 0 when 'maxSurge' is 0 too (the rollout could never replace a pod), got ${show(this.strategy.maxUnavailable)}`);
+      }
+    }
+    const minReady = props.minReadySeconds ?? 0;
+    const progressDeadline = props.progressDeadlineSeconds ?? 600;
+    const revisionHistoryLimit = props.revisionHistoryLimit ?? 10;
+    const grace = props.terminationGracePeriodSeconds ?? 30;
+    checkInt(this, 'minReadySeconds', minReady, { min: 0 });
+    checkInt(this, 'progressDeadlineSeconds', progressDeadline, { min: 1 });
+    if (progressDeadline <= minReady) {
+      fail(this, 'progressDeadlineSeconds', `must be greater than minReadySeconds (${minReady}), got ${progressDeadline}`);
+    }
+    checkInt(this, 'revisionHistoryLimit', revisionHistoryLimit, { min: 0 });
+    checkInt(this, 'terminationGracePeriodSeconds', grace, { min: 0 });
+
+    const ports = props.ports ?? [{ name: 'http', port: 8080 }];
+    if (ports.length === 0) fail(this, 'ports', 'must contain at least one port (the versions are reached through the stable Service), got []');
+    const serviceType = props.service?.type ?? ServiceType.CLUSTER_IP;
+    ports.forEach((p, i) => this.validatePort(p, `ports[${i}]`, serviceType));
+    checkUnique(this, 'ports[].name', ports.map((p) => p.name));
+    checkUnique(this, 'ports[].servicePort', ports.filter((p) => p.expose ?? true).map((p) => `${p.servicePort ?? p.port}/${p.protocol ?? 'TCP'}`));
+    if (!ports.some((p) => p.expose ?? true)) fail(this, 'ports', 'must expose at least one port through the Service, got every port with expose: false');
+
+    const budget = props.disruptionBudget === true ? {} : props.disruptionBudget || undefined;
+    if (budget) versions.forEach((v) => validateDisruptionBudget(this, budget, this.replicas[v.name], `disruptionBudget(${v.name})`));
+
+    this.podSecurity = resolvePodSecurity(this, props.podSecurity);
+    const containerName = props.containerName ?? this.name;
+
+    // 2. build
+    const baseLabels = recommendedLabels(this.identity);
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, labels: { ...baseLabels } },
+      automountToken: false,
+    });
+
+    this.deployments = {};
+    this.containers = {};
+    this.previewServices = {};
+    this.disruptionBudgets = {};
+    versions.forEach((v, i) => {
+      const appVersion = v.appVersion ?? versionFromImage(v.image);
+      const labels = { ...recommendedLabels({ ...this.identity, version: appVersion }), [VERSION_LABEL]: v.name };
+      const selector = this.versionSelector(v.name);
+      const resolved = resolveContainer(this, containerName, {
+        image: v.image,
+        allowLatest: props.allowLatest,
+        ports: ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol })),
+        command: props.command,
+        args: v.args ?? props.args,
+        env: { ...(props.env ?? {}), ...(v.env ?? {}) },
+        envFrom: props.envFrom,
+        resources: { ...definedOnly(props.resources ?? {}), ...definedOnly(v.resources ?? {}) },
+        readiness: props.readiness,
+        liveness: props.liveness,
+        startup: props.startup,
+        imagePullPolicy: props.imagePullPolicy,
+        securityContext: props.securityContext,
+        writablePaths: props.writablePaths,
+      }, this.podSecurity, `versions[${i}]`);
+
+      const deployment = new kplus.Deployment(this, `Deployment-${v.name}`, {
+        metadata: { name: `${this.name}-${v.name}`, labels: { ...labels } },
+        select: false,
+        podMetadata: { labels: { ...labels }, annotations: props.podAnnotations ? { ...props.podAnnotations } : undefined },
+        replicas: this.replicas[v.name],
+        strategy: this.strategy.type === 'Recreate'
+          ? kplus.DeploymentStrategy.recreate()
+          : kplus.DeploymentStrategy.rollingUpdate({
+            maxSurge: percentOrAbsolute(this.strategy.maxSurge as number | string),
+            maxUnavailable: percentOrAbsolute(this.strategy.maxUnavailable as number | string),
+          }),
+        minReady: Duration.seconds(minReady),
+        progressDeadline: Duration.seconds(progressDeadline),
+        terminationGracePeriod: Duration.seconds(grace),
+        serviceAccount: this.serviceAccount,
+        automountServiceAccountToken: false,
+        securityContext: podSecurityContextProps(this.podSecurity),
+      });
+      deployment.select(kplus.LabelSelector.of({ labels: selector }));
+      const obj = ApiObject.of(deployment);
+      // kplus adds its construct-path label to the pod template; no selector uses it, so drop it
+      obj.addJsonPatch(JsonPatch.remove(`/spec/template/metadata/labels/${kplus.Pod.ADDRESS_LABEL.replace(/\//g, '~1')}`));
+      obj.addJsonPatch(JsonPatch.add('/spec/revisionHistoryLimit', revisionHistoryLimit));
+      applyPodSecurity(deployment, this.podSecurity);
+      this.containers[v.name] = addContainer(deployment, deployment, resolved);
+      this.deployments[v.name] = deployment;
+
+      if (budget) {
+        this.disruptionBudgets[v.name] = new DisruptionBudget(this, `DisruptionBudget-${v.name}`, {
+          ...budget,
+          name: `${this.name}-${v.name}`,
+          selector,
+          replicas: this.replicas[v.name],
+          identity: this.identity,
+        });
+      }
+    });
+
+    this.service = new AppService(this, 'Service', {
+      ...(props.service ?? {}),
+      name: this.name,
+      selector: this.trafficMode === TrafficMode.CANARY ? selectorLabels(this.identity) : this.versionSelector(this.activeVersion),
+      identity: this.identity,
+      labels: { ...(props.service?.labels ?? {}), [ROLE_LABEL]: ServiceRole.STABLE },
+    });
+    for (const v of versions) {
+      this.previewServices[v.name] = new AppService(this, `Preview-${v.name}`, {
+        name: `${this.name}-${v.name}`,
+        selector: this.versionSelector(v.name),
+        identity: this.identity,
+        labels: { [ROLE_LABEL]: ServiceRole.PREVIEW },
+      });
+    }
+    for (const p of ports) {
+      const protocol = (p.protocol ?? kplus.Protocol.TCP) as unknown as ServiceProtocol;
+      const services = [this.service, ...Object.values(this.previewServices)];
+      for (const svc of services) {
+        svc.addPodPort({ name: p.name, port: p.port, protocol });
+        if (p.expose ?? true) {
+          svc.addPort({
+            name: p.name,
+            port: p.servicePort ?? p.port,
+            targetPort: p.name,
+            nodePort: svc === this.service ? p.nodePort : undefined,
+            protocol,
+            appProtocol: p.appProtocol,
+          });
+        }
+      }
+    }
+
+    if (props.ingress) {
+      this.ingress = new AppIngress(this, 'Ingress', { ...props.ingress, name: props.ingress.name ?? this.name, service: this.service, identity: this.identity });
+    }
+    const ingressNamespace = props.ingressControllerNamespace ?? 'ingress-nginx';
+    checkDnsLabel(this, 'ingressControllerNamespace', ingressNamespace);
+    if (props.ingressControllerNamespace !== undefined && !props.ingress) {
+      fail(this, 'ingressControllerNamespace', `only applies with 'ingress', got ${show(props.ingressControllerNamespace)} without an ingress`);
+    }
+    const external = serviceType === ServiceType.NODE_PORT || serviceType === ServiceType.LOAD_BALANCER;
+    if (external || this.ingress) {
+      this.exposurePolicy = this.createExposurePolicy(external ? undefined : ingressNamespace);
+    }
+  }
+
+  /** The selector of one version's pods: the stable selector labels plus `version: <slot>`. */
+  public versionSelector(version: string): Record<string, string> {
+    return { ...selectorLabels(this.identity), [VERSION_LABEL]: version };
+  }
+
+  /** The Deployment of `version` (throws for an unknown version). */
+  public deployment(version: string): kplus.Deployment {
+    const d = this.deployments[version];
+    if (!d) fail(this, 'version', `must be one of the versions (${this.versionNames.map((n) => show(n)).join(', ')}), got ${show(version)}`);
+    return d;
+  }
+
+  // ---- IBackend / IConsumer ----
+
+  /** Readable name used in generated object names (`<consumer>-to-<name>`). */
+  public get peerName(): string {
+    return this.name;
+  }
+
+  /** The labels of every version's pods (without `version`): NetworkPolicies cover all versions, so a cut-over needs no policy change. */
+  public get podSelector(): Record<string, string> {
+    return selectorLabels(this.identity);
+  }
+
+  /** The stable Service's DNS names and URLs. */
+  public get endpoint(): ServiceEndpoint {
+    return this.service.endpoint;
+  }
+
+  /** The stable Service's ports (target ports as pod port numbers). */
+  public get backendPorts(): BackendPort[] {
+    return this.service.backendPorts;
+  }
+
+  /** Adds a literal env var to the app container of every version (a pod template change: each version rolls). */
+  public addEnv(name: string, value: string | kplus.EnvValue): void {
+    if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) fail(this, 'env', `has an invalid variable name ${show(name)}`);
+    for (const c of Object.values(this.containers)) {
+      if (c.env.variables[name] !== undefined) fail(this, 'env', `already has a variable ${show(name)}`);
+    }
+    for (const c of Object.values(this.containers)) c.env.addVariable(name, typeof value === 'string' ? kplus.EnvValue.fromValue(value) : value);
+  }
+
+  /** Adds an annotation to every version's pod template (e.g. `checksum/config`). */
+  public addPodAnnotation(key: string, value: string): void {
+    for (const d of Object.values(this.deployments)) d.podMetadata.addAnnotation(key, value);
+  }
+
+  /** Wires every version to a backend: env var with its URL (FQDN by default) and NetworkPolicies. */
+  public connectTo(backend: IBackend, options: ConnectOptions = {}): Connection {
+    return connect(this, backend, options);
+  }
+
+  // ---- internals ----
+
+  private validatePort(p: WebAppPort, prop: string, type: ServiceType): void {
+    checkPortName(this, `${prop}.name`, p.name);
+    checkPort(this, `${prop}.port`, p.port);
+    if (p.servicePort !== undefined) checkPort(this, `${prop}.servicePort`, p.servicePort);
+    if (p.nodePort !== undefined) {
+      if (type !== ServiceType.NODE_PORT && type !== ServiceType.LOAD_BALANCER) {
+        fail(this, `${prop}.nodePort`, `is only allowed with service type NodePort or LoadBalancer, got ${p.nodePort} with ${type}`);
+      }
+      if (p.expose === false) fail(this, `${prop}.nodePort`, 'requires the port to be exposed, got expose: false');
+      checkNodePort(this, `${prop}.nodePort`, p.nodePort);
+    }
+  }
+
+  private createExposurePolicy(fromNamespace: string | undefined): k8s.KubeNetworkPolicy {
+    const policyName = fromNamespace === undefined ? `${this.name}-allow-external` : `${this.name}-from-ingress`;
+    const from: k8s.NetworkPolicyPeer[] | undefined = fromNamespace === undefined
+      ? undefined
+      : [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': fromNamespace } } }];
+    return new k8s.KubeNetworkPolicy(this, 'ExposurePolicy', {
+      metadata: { name: policyName, labels: recommendedLabels(this.identity) },
+      spec: Lazy.any({
+        produce: (): k8s.NetworkPolicySpec => ({
+          podSelector: { matchLabels: selectorLabels(this.identity) },
+          policyTypes: ['Ingress'],
+          ingress: [{ from, ports: this.service.backendPorts.map((p) => ({ port: k8s.IntOrString.fromNumber(p.targetPort), protocol: p.protocol })) }],
+        }),
+      }),
+    });
+  }
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function percentOrAbsolute(v: number | string): kplus.PercentOrAbsolute {
+  return typeof v === 'number' ? kplus.PercentOrAbsolute.absolute(v) : kplus.PercentOrAbsolute.percent(Number(v.replace('%', '')));
+}
