@@ -6,10 +6,10 @@ import { Construct } from 'constructs';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Manifest = Record<string, any>;
 
-/** A fresh chart in its own app, with a namespace (default `demo`). */
-export function testChart(namespace: string | undefined = 'demo', id = 'test'): Chart {
+/** A fresh chart in its own app, with a namespace (default `demo`; `null` for none). */
+export function testChart(namespace: string | null = 'demo', id = 'test'): Chart {
   const app = Testing.app();
-  return new Chart(app, id, { namespace, disableResourceNameHashes: true });
+  return new Chart(app, id, { namespace: namespace ?? undefined, disableResourceNameHashes: true });
 }
 
 /** Synthesizes every chart of the app that contains `scope`. */

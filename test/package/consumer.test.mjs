@@ -42,7 +42,7 @@ import { WebApp, WebAppProps } from 'kubecraft';
 class MeteredWebApp extends WebApp {
   constructor(scope: Construct, id: string, props: WebAppProps) {
     super(scope, id, props);
-    this.addContainerPort({ name: 'metrics', port: 9090 });
+    this.addPort({ name: 'metrics', port: 9090 });
   }
 }
 
@@ -61,7 +61,9 @@ app.synth();
     assert.ok(deploy, 'a Deployment named cart');
     const ports = deploy.spec.template.spec.containers[0].ports.map((p) => `${p.name}:${p.containerPort}`);
     assert.deepEqual(ports.sort(), ['http:8080', 'metrics:9090']);
-    assert.ok(objects.find((o) => o.kind === 'Service' && o.metadata.name === 'cart'), 'a Service named cart');
+    const svc = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'cart');
+    assert.ok(svc, 'a Service named cart');
+    assert.deepEqual(svc.spec.ports.map((p) => p.name).sort(), ['http', 'metrics'], 'the added port is exposed by the Service');
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
