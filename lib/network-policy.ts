@@ -182,11 +182,11 @@ export class NetworkPeer {
         fail(scope, `${prop}.namespaceSelector`, 'must have at least one label (an empty selector matches every namespace; use NetworkPeer.allNamespaces() to mean that), got {}');
       }
       checkLabels(scope, `${prop}.namespaceSelector`, s.namespaceLabels);
-      peer.namespaceSelector = { matchLabels: { ...s.namespaceLabels } };
+      peer.namespaceSelector = Object.keys(s.namespaceLabels).length > 0 ? { matchLabels: { ...s.namespaceLabels } } : {};
     }
     if (s.podLabels !== undefined) {
       checkLabels(scope, `${prop}.podSelector`, s.podLabels);
-      peer.podSelector = { matchLabels: { ...s.podLabels } };
+      peer.podSelector = Object.keys(s.podLabels).length > 0 ? { matchLabels: { ...s.podLabels } } : {};
     }
     return peer;
   }
