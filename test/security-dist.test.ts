@@ -1,0 +1,99 @@
+/**
+ * The restricted walker (`assertRestricted`) on a whole app built from the security constructs, and on
+ * manifests that break each rule it checks (so a walker that passes everything would fail here).
+ *
+ * The reference app's charts (lib/charts, synthesized by main.ts) are walked the same way:
+ *   assertRestricted(app.charts.flatMap((c) => Testing.synth(c)))
+ */
+import { Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Namespace } from '../lib/namespace';
+import { NetworkPort, allowExternalIngress } from '../lib/network-policy';
+import { ApiGroup, READ_VERBS, Rbac } from '../lib/rbac';
+import { grantApiAccess } from '../lib/service-account';
+import { connect } from '../lib/wiring';
+import { Manifest, find, synthAll } from './util';
+import { StandInWorkload, assertRestricted, podSpecIn, securityViolations } from './util-security';
+
+/** dev and prod namespaces with the same web -> api -> db app, RBAC and an API client. */
+function app(): Manifest[] {
+  const a = Testing.app();
+  const base = new Chart(a, 'base');
+  for (const env of ['dev', 'prod']) new Namespace(base, env, { name: env });
+  for (const env of ['dev', 'prod']) {
+    const chart = new Chart(a, env, { namespace: env, disableResourceNameHashes: true });
+    chart.addDependency(base);
+    const web = new StandInWorkload(chart, 'web', { port: 8080, serviceType: kplus.ServiceType.LOAD_BALANCER });
+    const api = new StandInWorkload(chart, 'api', { port: 9000 });
+    const db = new StandInWorkload(chart, 'db', { port: 5432, servicePort: 5432 });
+    allowExternalIngress(web, { ports: [NetworkPort.tcp(8080)] });
+    connect(web, api, { env: 'API_URL' });
+    connect(api, db, { env: 'DB_URL' });
+    grantApiAccess(api.deployment, { rules: [{ verbs: READ_VERBS, apiGroups: [ApiGroup.CORE], resources: ['configmaps'] }] });
+    Rbac.readOnly(chart, 'read-deployments', { resources: ['deployments'], apiGroups: [ApiGroup.APPS], users: ['sky'] });
+  }
+  return synthAll(base);
+}
+
+/** A compliant Deployment manifest to break one field at a time. */
+function compliant(): Manifest {
+  const m = find(app(), 'Deployment', 'api', 'dev');
+  return JSON.parse(JSON.stringify(m));
+}
+
+describe('assertRestricted', () => {
+  test('passes every pod of an app built from the library, and counts them', () => {
+    const manifests = app();
+    expect(assertRestricted(manifests)).toBe(6);
+    expect(manifests.filter((m) => m.kind === 'Namespace').map((m) => m.metadata.labels['pod-security.kubernetes.io/enforce'])).toEqual(['restricted', 'restricted']);
+  });
+
+  const cases: [string, (spec: Manifest, m: Manifest) => void, RegExp][] = [
+    ['privileged', (s) => { s.containers[0].securityContext.privileged = true; }, /app: privileged/],
+    ['allowPrivilegeEscalation', (s) => { delete s.containers[0].securityContext.allowPrivilegeEscalation; }, /allowPrivilegeEscalation not false/],
+    ['runAsNonRoot', (s) => { s.containers[0].securityContext.runAsNonRoot = false; }, /runAsNonRoot not true/],
+    ['root user', (s) => { s.containers[0].securityContext.runAsUser = 0; }, /runAsUser 0/],
+    ['seccomp', (s) => { s.securityContext.seccompProfile = { type: 'Unconfined' }; }, /seccompProfile Unconfined/],
+    ['capabilities', (s) => { s.containers[0].securityContext.capabilities = { add: ['NET_ADMIN'] }; }, /capabilities not dropping ALL.*\n.*adds NET_ADMIN/],
+    ['hostNetwork', (s) => { s.hostNetwork = true; }, /host namespaces/],
+    ['hostPath', (s) => { s.volumes.push({ name: 'h', hostPath: { path: '/' } }); }, /volume h type hostPath/],
+    ['hostPort', (s) => { s.containers[0].ports[0].hostPort = 80; }, /hostPort/],
+    ['sysctl', (s) => { s.securityContext.sysctls = [{ name: 'kernel.msgmax', value: '1' }]; }, /unsafe sysctl kernel.msgmax/],
+    ['SELinux', (s) => { s.containers[0].securityContext.seLinuxOptions = { type: 'spc_t' }; }, /seLinuxOptions/],
+    ['procMount', (s) => { s.containers[0].securityContext.procMount = 'Unmasked'; }, /procMount Unmasked/],
+    ['AppArmor annotation', (_s, m) => { m.spec.template.metadata.annotations = { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' }; }, /apparmor/],
+    ['default ServiceAccount', (s) => { delete s.serviceAccountName; }, /runs as the default ServiceAccount/],
+    ['automounted token', (s) => { s.automountServiceAccountToken = true; }, /automountServiceAccountToken not false/],
+  ];
+  test.each(cases)('fails on %s', (_what, breakIt, message) => {
+    const m = compliant();
+    breakIt(m.spec.template.spec, m);
+    expect(() => assertRestricted([m])).toThrow(message);
+  });
+
+  test('walks CronJobs, Jobs, StatefulSets, DaemonSets and Pods', () => {
+    const spec = compliant().spec.template.spec;
+    const broken = { ...spec, hostPID: true };
+    const objs: Manifest[] = [
+      { kind: 'Pod', metadata: { name: 'p' }, spec: broken },
+      { kind: 'CronJob', metadata: { name: 'c' }, spec: { jobTemplate: { spec: { template: { spec: broken } } } } },
+      { kind: 'Job', metadata: { name: 'j' }, spec: { template: { spec: broken } } },
+      { kind: 'StatefulSet', metadata: { name: 's' }, spec: { template: { spec: broken } } },
+      { kind: 'DaemonSet', metadata: { name: 'd' }, spec: { template: { spec: broken } } },
+    ];
+    expect(objs.every((o) => podSpecIn(o) === broken)).toBe(true);
+    expect(securityViolations(objs)).toEqual(['Pod/-/p', 'CronJob/-/c', 'Job/-/j', 'StatefulSet/-/s', 'DaemonSet/-/d'].map((id) => `${id}: host namespaces`));
+  });
+
+  test('fails on a ServiceAccount that automounts its token and a Namespace not enforcing restricted', () => {
+    const objs: Manifest[] = [
+      { kind: 'ServiceAccount', metadata: { name: 'legacy', namespace: 'dev' } },
+      { kind: 'Namespace', metadata: { name: 'old', labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } } },
+    ];
+    expect(securityViolations(objs)).toEqual([
+      'ServiceAccount/dev/legacy: automountServiceAccountToken not false',
+      'Namespace/-/old: pod-security.kubernetes.io/enforce is baseline, not restricted',
+    ]);
+    expect(securityViolations(objs, { ownServiceAccount: false, namespacesEnforceRestricted: false })).toEqual([]);
+  });
+});
