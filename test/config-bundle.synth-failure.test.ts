@@ -5,7 +5,7 @@
  * `node scripts/synth.mjs` directly) on test/fixtures/config-bundle/app.ts, whose Secret value comes from
  * KC_FIXTURE_DB_PASSWORD. The value is generated here at run time and passed only to the child's environment.
  */
-import { spawnSync, SpawnSyncReturns } from 'child_process';
+import { spawn, spawnSync, SpawnSyncReturns } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -35,6 +35,7 @@ function childEnv(password?: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, CDK8S_CHECK_UPGRADE: 'false' };
   delete env[VAR];
   delete env.CDK8S_OUTDIR;
+  delete env.KC_FIXTURE_DEV_FILE;
   if (password !== undefined) env[VAR] = password;
   return env;
 }
@@ -111,5 +112,31 @@ describe.each([
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`environment variable ${VAR} is not set`);
     expect(fs.readdirSync(parent)).toEqual([]);
+  });
+});
+
+describe('dev value generation across processes', () => {
+  test('a synth waits for the dev file lock and reuses the value written meanwhile instead of generating its own', async () => {
+    const dir = scratch();
+    const devFile = path.join(dir, '.secrets', 'dev.env');
+    fs.mkdirSync(path.dirname(devFile), { recursive: true });
+    fs.writeFileSync(`${devFile}.lock`, 'held by the test\n'); // as if another synth were generating right now
+    const outdir = path.join(dir, 'dist');
+    const child = spawn(process.execPath, ['scripts/synth.mjs', ENTRY, '--outdir', outdir], {
+      cwd: ROOT, env: { ...childEnv(), KC_FIXTURE_DEV_FILE: devFile }, stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const done = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // give the child time to reach the lock (a slower child only reads the value later: the outcome is the same)
+    await new Promise((r) => setTimeout(r, 1500));
+    const value = randomBytes(32).toString('base64url');
+    fs.writeFileSync(devFile, `${VAR}=${value}\n`, { mode: 0o600 });
+    fs.rmSync(`${devFile}.lock`);
+    expect({ code: await done, stderr }).toEqual({ code: 0, stderr });
+    const docs = Yaml.load(path.join(outdir, 'fixture.k8s.yaml')) as { kind: string; data?: Record<string, string> }[];
+    expect(docs.find((d) => d.kind === 'Secret')?.data?.DB_PASSWORD).toBe(Buffer.from(value).toString('base64'));
+    expect(fs.readFileSync(devFile, 'utf8')).toBe(`${VAR}=${value}\n`);
+    expect(fs.existsSync(`${devFile}.lock`)).toBe(false);
   });
 });

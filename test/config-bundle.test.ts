@@ -239,6 +239,18 @@ describe('ConfigBundle: Secret sources', () => {
     expect(fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith('KC_CB_'))).toHaveLength(2);
   });
 
+  test('generate takes over a stale lock left by a killed synth and removes it afterwards', () => {
+    const name = unsetVar();
+    const file = path.join(tmpDir(), 'dev.env');
+    fs.writeFileSync(`${file}.lock`, '12345\n');
+    const old = new Date(Date.now() - 120_000);
+    fs.utimesSync(`${file}.lock`, old, old);
+    const { m } = bundle({ name: 'api', secret: BundleSecret.opaque({ P: SecretSource.fromEnv(name, { devFallbackFile: file, generate: true }) }) });
+    const entries = parseDotenv(fs.readFileSync(file, 'utf8'), () => { throw new Error('bad file'); });
+    expect(decode(find(m, 'Secret', 'api-secret').data.P)).toBe(entries.get(name));
+    expect(fs.existsSync(`${file}.lock`)).toBe(false);
+  });
+
   test('generate refuses a dev file that git does not ignore, and accepts one that .gitignore covers', () => {
     const repo = tmpDir();
     expect(spawnSync('git', ['init', '-q'], { cwd: repo }).status).toBe(0);
