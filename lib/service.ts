@@ -12,7 +12,7 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { AppIdentity, recommendedLabels } from './labels';
-import { BackendPort, ServiceEndpoint, namespaceOf } from './wiring';
+import { BackendPort, ServiceEndpoint, clusterDomainOf, namespaceOf } from './wiring';
 import { checkDnsLabel, checkInt, checkLabelValue, checkNodePort, checkPort, checkPortName, fail, show } from './validate';
 
 /** How a Service is exposed. */
@@ -267,7 +267,7 @@ export class AppService extends Construct {
     for (const [k, v] of Object.entries(this.selector ?? {})) checkLabelValue(this, `selector.${k}`, v);
     this.validateOptions(props);
 
-    this.endpoint = new ServiceEndpoint(this.name, this.namespace ?? 'default', this.resolvedPorts);
+    this.endpoint = new ServiceEndpoint(this.name, this.namespace ?? 'default', this.resolvedPorts, clusterDomainOf(this));
 
     const identity = props.identity ?? { name: this.name };
     this.apiObject = new k8s.KubeService(this, 'Resource', {

@@ -16,6 +16,23 @@ import { checkDnsLabel, fail } from './validate';
 /** The default cluster DNS domain. */
 export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
 
+/**
+ * The construct-context key that sets the cluster DNS domain (kubelet `--cluster-domain`) for every Service
+ * endpoint below the scope it is set on, e.g. `new App({ ... }).node.setContext(CLUSTER_DOMAIN_CONTEXT, 'k8s.example.com')`
+ * before any chart is added.
+ */
+export const CLUSTER_DOMAIN_CONTEXT = 'kubecraft.dev/cluster-domain';
+
+/** The cluster DNS domain in effect at `scope`: the `CLUSTER_DOMAIN_CONTEXT` value, else `cluster.local`. */
+export function clusterDomainOf(scope: IConstruct): string {
+  const value: unknown = scope.node.tryGetContext(CLUSTER_DOMAIN_CONTEXT);
+  if (value === undefined) return DEFAULT_CLUSTER_DOMAIN;
+  if (typeof value !== 'string' || value.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(value)) {
+    fail(scope, `context ${CLUSTER_DOMAIN_CONTEXT}`, `must be a DNS domain such as "cluster.local", got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
 /** A set of pods, by namespace and labels: one end of a connection. */
 export interface IWorkloadPeer extends IConstruct {
   /** Readable name of the workload, used in generated object names (e.g. `api`). */
