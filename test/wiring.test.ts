@@ -1,7 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import { AppPod } from '../lib/pods';
 import { ServiceProtocol } from '../lib/service';
-import { DEFAULT_CLUSTER_DOMAIN, ServiceEndpoint, connect, connectionsOf } from '../lib/wiring';
+import { dnsWaitInitContainer } from '../lib/dns-wait';
+import { CLUSTER_DOMAIN_CONTEXT, DEFAULT_CLUSTER_DOMAIN, ServiceEndpoint, clusterDomainOf, connect, connectionsOf } from '../lib/wiring';
 import { FixtureBackend } from './backend-fixture';
 import { Manifest, allOf, find, podSpecOf, synthAll } from './util';
 
@@ -97,6 +98,37 @@ describe('AppService endpoint', () => {
       { name: 'dns', port: 53, targetPort: 5353, protocol: 'UDP' },
     ]);
     expect(api.endpoint.srvName('dns')).toBe('_dns._udp.api.prod.svc.cluster.local');
+  });
+});
+
+describe('cluster domain override', () => {
+  function domainCharts(domain: unknown, ...namespaces: string[]): Chart[] {
+    const app = Testing.app();
+    app.node.setContext(CLUSTER_DOMAIN_CONTEXT, domain);
+    return namespaces.map((ns) => new Chart(app, ns, { namespace: ns, disableResourceNameHashes: true }));
+  }
+
+  test('the app context sets the domain of every endpoint, and the env var a consumer receives', () => {
+    const [dev, prod] = domainCharts('k8s.example.com', 'dev', 'prod');
+    const api = new FixtureBackend(prod, 'api');
+    expect(api.endpoint.fqdn).toBe('api.prod.svc.k8s.example.com');
+    expect(api.endpoint.srvName('http')).toBe('_http._tcp.api.prod.svc.k8s.example.com');
+    const web = new AppPod(dev, 'web', { image: 'nginx:1.27.3', initContainers: [dnsWaitInitContainer(api)] });
+    web.connectTo(api, { env: 'API_URL' });
+    const all = synthAll(dev);
+    expect(envOf(all, 'web', 'dev').API_URL).toBe('http://api.prod.svc.k8s.example.com');
+    const wait = podSpecOf(find(all, 'Pod', 'web', 'dev')).initContainers[0];
+    expect(wait.env).toContainEqual({ name: 'DNS_NAME', value: 'api.prod.svc.k8s.example.com' });
+  });
+
+  test('without the context the domain is cluster.local', () => {
+    const [dev] = charts('dev');
+    expect(clusterDomainOf(dev)).toBe('cluster.local');
+  });
+
+  test('an invalid domain in the context fails clearly', () => {
+    const [dev] = domainCharts('Not A Domain', 'dev');
+    expect(() => new FixtureBackend(dev, 'api')).toThrow(/dev\/api\/Service: 'context kubecraft.dev\/cluster-domain' must be a DNS domain such as "cluster.local", got "Not A Domain"/);
   });
 });
 
