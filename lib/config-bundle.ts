@@ -11,7 +11,7 @@
  */
 import { createHash } from 'crypto';
 import { ApiObject, ApiObjectMetadataDefinition, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../imports/k8s';
 import { AppIdentity, recommendedLabels } from './labels';
@@ -246,7 +246,16 @@ export interface BundleApplyOptions {
   readonly rollout?: boolean;
 }
 
-const ROLLOUT = new WeakMap<ApiObjectMetadataDefinition, Map<ConfigBundle, string>>();
+/**
+ * Anything whose pod template(s) can carry an annotation, such as kubecraft's WebApp, BlueGreenDeployment
+ * (every version) and StatefulDatabase.
+ */
+export interface IPodAnnotatable extends IConstruct {
+  /** Sets `key` to `value` on the pod template(s). */
+  addPodAnnotation(key: string, value: string): void;
+}
+
+const ROLLOUT = new WeakMap<ApiObjectMetadataDefinition | IPodAnnotatable, Map<ConfigBundle, string>>();
 
 /**
  * A ConfigMap and a Secret for one application, with stable names (`<name>-config`, `<name>-secret`), the
@@ -476,22 +485,25 @@ export class ConfigBundle extends Construct {
   }
 
   /**
-   * Sets the `checksum/config` annotation on the workload's pod template (a Pod's own metadata), so a change
-   * of the bundle rolls the pods. Several bundles on one workload share the annotation: its value is then the
-   * sha256 of their sorted checksums. Also orders the bundle's objects before the workload in the output.
+   * Sets the `checksum/config` annotation on the pod template of a cdk8s-plus workload (a Pod's own metadata)
+   * or of anything with `addPodAnnotation` (WebApp, BlueGreenDeployment, StatefulDatabase), so a change of the
+   * bundle rolls the pods. Several bundles on one target share the annotation: its value is then the sha256 of
+   * their sorted checksums (annotate a given workload either through itself or through its kplus child, not
+   * both). Also orders the bundle's objects before the target in the output.
    */
-  public annotate(workload: kplus.AbstractPod): void {
-    this.checkConsumer(workload);
-    const meta = workload.podMetadata;
-    let bundles = ROLLOUT.get(meta);
+  public annotate(target: kplus.AbstractPod | IPodAnnotatable): void {
+    this.checkConsumer(target);
+    const key = target instanceof kplus.AbstractPod ? target.podMetadata : target;
+    let bundles = ROLLOUT.get(key);
     if (!bundles) {
       bundles = new Map();
-      ROLLOUT.set(meta, bundles);
+      ROLLOUT.set(key, bundles);
     }
     bundles.set(this, this.checksum);
     const sums = [...bundles.values()];
     const value = sums.length === 1 ? sums[0] : sha256Hex([...sums].sort().join('\n'));
-    meta.addAnnotation(CHECKSUM_ANNOTATION, value);
+    if (target instanceof kplus.AbstractPod) target.podMetadata.addAnnotation(CHECKSUM_ANNOTATION, value);
+    else target.addPodAnnotation(CHECKSUM_ANNOTATION, value);
   }
 
   /**
@@ -613,13 +625,14 @@ export class ConfigBundle extends Construct {
     return volume;
   }
 
-  private checkConsumer(workload: kplus.AbstractPod): void {
+  private checkConsumer(target: kplus.AbstractPod | IPodAnnotatable): void {
     const mine = Chart.of(this).namespace ?? 'default';
-    const theirs = workload.metadata.namespace ?? Chart.of(workload).namespace ?? 'default';
+    const explicit = target instanceof kplus.AbstractPod ? target.metadata.namespace : undefined;
+    const theirs = explicit ?? Chart.of(target).namespace ?? 'default';
     if (mine !== theirs) {
-      fail(this, 'consumer', `${workload.node.path} is in namespace ${show(theirs)} but the bundle is in ${show(mine)}: pods can only use ConfigMaps and Secrets of their own namespace`);
+      fail(this, 'consumer', `${target.node.path} is in namespace ${show(theirs)} but the bundle is in ${show(mine)}: pods can only use ConfigMaps and Secrets of their own namespace`);
     }
-    workload.node.addDependency(this);
+    target.node.addDependency(this);
   }
 
   private validateChecksum(): string[] {

@@ -13,7 +13,8 @@ import {
   BundleSecret, CHECKSUM_ANNOTATION, ConfigBundle, ConfigBundleProps, DEFAULT_CONFIG_MODE, DEFAULT_SECRET_MODE, SecretType,
 } from '../lib/config-bundle';
 import { SecretSource, parseDotenv } from '../lib/secret-source';
-import { Manifest, allOf, find, podSpecOf, synthAll, testChart } from './util';
+import { WebApp } from '../lib/web-app';
+import { Manifest, allOf, find, podSpecOf, restrictedViolations, synthAll, testChart } from './util';
 
 // ---------------------------------------------------------------------------------------------------------
 // run-time values and scratch space
@@ -448,6 +449,21 @@ describe('ConfigBundle: consumption', () => {
     expect(p.metadata.annotations[CHECKSUM_ANNOTATION]).toBe(b.checksum);
     expect(p.spec.containers[0].envFrom).toHaveLength(2);
     expect(find(m, 'Deployment', 'quiet').spec.template.metadata.annotations).toBeUndefined();
+  });
+
+  test("a kubecraft WebApp: applyTo its Deployment keeps Pod Security restricted; annotate() goes through addPodAnnotation", () => {
+    const { chart, b } = fullBundle();
+    const web = new WebApp(chart, 'Web', { name: 'web', image: 'nginx:1.27.3', ports: [{ name: 'http', port: 8080 }] });
+    b.applyTo(web.deployment, { env: { PGPASSWORD: 'DB_PASSWORD' }, configMountPath: '/etc/api', secretMountPath: '/run/secrets/api', rollout: false });
+    b.annotate(web);
+    const dep = find(synthAll(chart), 'Deployment', 'web');
+    const spec = podSpecOf(dep);
+    expect(restrictedViolations(spec)).toEqual([]);
+    expect(spec.volumes).toEqual(expect.arrayContaining([
+      { name: 'api-config', configMap: { name: 'api-config', defaultMode: 0o444 } },
+      { name: 'api-secret', secret: { secretName: 'api-secret', defaultMode: 0o440 } },
+    ]));
+    expect(dep.spec.template.metadata.annotations[CHECKSUM_ANNOTATION]).toBe(b.checksum);
   });
 
   test('the bundle objects come before their consumers in the output (apply order)', () => {
