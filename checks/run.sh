@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The manifest gate: strict Kubernetes schema validation (1.27 and 1.36) and
+# security scans (kube-score, checkov) of synthesized manifests.
+#
+#   bash checks/run.sh [--exceptions FILE] <dir-or-file>...      e.g. bash checks/run.sh dist
+#
+# Exit 0: no finding left; 1: findings; 2: bad input or a tool that failed.
+# Tools are installed on first use, outside the repository, keyed by version:
+#   ${XDG_CACHE_HOME:-$HOME/.cache}/kubecraft/venv-checks-<lock hash>-py<X.Y>/   (pip, checks/requirements.lock)
+#   ${XDG_CACHE_HOME:-$HOME/.cache}/kubecraft/bin/kube-score-<version>         (go install)
+# Needs python3 (with venv) and go; reaches only PyPI and the Go module proxy, and only when cold.
+set -euo pipefail
+
+KUBE_SCORE_VERSION=v1.20.0
+# Kubernetes versions to validate against: the one cdk8s-plus-27 targets, and the
+# newest one the real-cluster suite runs (see docs/readme/checks.md).
+KUBE_VERSIONS=(1.27.0 1.36.0)
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+EXCEPTIONS="$HERE/exceptions.yaml"
+paths=()
+while (($#)); do
+  case "$1" in
+    --exceptions) EXCEPTIONS=${2:?--exceptions needs a file}; shift 2 ;;
+    --exceptions=*) EXCEPTIONS=${1#*=}; shift ;;
+    -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "checks: unknown option $1" >&2; exit 2 ;;
+    *) paths+=("$1"); shift ;;
+  esac
+done
+if ((${#paths[@]} == 0)); then
+  echo "usage: bash checks/run.sh [--exceptions FILE] <manifest dir or file>..." >&2
+  exit 2
+fi
+
+CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/kubecraft"
+mkdir -p "$CACHE/bin"
+
+PY_VER=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+LOCK_HASH=$(sha256sum "$HERE/requirements.lock" | cut -c1-12)
+VENV="$CACHE/venv-checks-$LOCK_HASH-py$PY_VER"
+KUBE_SCORE="$CACHE/bin/kube-score-$KUBE_SCORE_VERSION"
+
+install_venv() {
+  [[ -f "$VENV/.complete" ]] && return 0
+  echo "checks: installing python tools into $VENV (once)" >&2
+  rm -rf "$VENV"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check --no-input -r "$HERE/requirements.lock" \
+    >"$VENV.log" 2>&1 || { cat "$VENV.log" >&2; return 1; }
+  touch "$VENV/.complete"
+}
+
+install_kube_score() {
+  [[ -x "$KUBE_SCORE" ]] && return 0
+  command -v go >/dev/null || { echo "checks: go is needed to install kube-score $KUBE_SCORE_VERSION" >&2; return 1; }
+  echo "checks: installing kube-score $KUBE_SCORE_VERSION into $CACHE/bin (once)" >&2
+  local gobin
+  gobin=$(mktemp -d "$CACHE/bin/.go-XXXXXX")
+  GOBIN="$gobin" GOTOOLCHAIN=local GOFLAGS=-trimpath \
+    go install "github.com/zegl/kube-score/cmd/kube-score@$KUBE_SCORE_VERSION" \
+    >"$gobin.log" 2>&1 || { cat "$gobin.log" >&2; return 1; }
+  rm -f "$gobin.log"
+  mv "$gobin/kube-score" "$KUBE_SCORE"
+  rmdir "$gobin"
+}
+
+if [[ ! -f "$VENV/.complete" || ! -x "$KUBE_SCORE" ]]; then
+  # one installer at a time (parallel runs share the cache); both installs in parallel
+  exec 9>"$CACHE/.install.lock"
+  flock 9
+  install_venv & venv_pid=$!
+  install_kube_score & ks_pid=$!
+  rc=0
+  wait "$venv_pid" || rc=$?
+  wait "$ks_pid" || rc=$?
+  flock -u 9
+  if ((rc != 0)); then
+    echo "checks: error: installing the tools failed" >&2
+    exit 2
+  fi
+fi
+
+kv_args=()
+for v in "${KUBE_VERSIONS[@]}"; do kv_args+=(--kube-version "$v"); done
+exec "$VENV/bin/python" "$HERE/lib/gate.py" \
+  --exceptions "$EXCEPTIONS" "${kv_args[@]}" \
+  --kube-score "$KUBE_SCORE" --checkov "$VENV/bin/checkov" \
+  "${paths[@]}"
