@@ -142,7 +142,7 @@ export interface ConfigBundleProps {
    */
   readonly configMapName?: string;
   /**
-   * Name of the emitted Secret (ignored by `BundleSecret.existing`, which names its own).
+   * Name of the emitted Secret (not allowed with `BundleSecret.existing`, which names its own).
    * @default `${name}-secret`
    */
   readonly secretName?: string;
@@ -355,6 +355,13 @@ export class ConfigBundle extends Construct {
       this.secretKeys = undefined;
     } else if (spec.existingName !== undefined) {
       checkDnsSubdomain(this, 'secret.existing', spec.existingName);
+      if (props.secretName !== undefined) {
+        fail(this, 'secretName', `must not be set with BundleSecret.existing, which names the Secret (${show(spec.existingName)}), got ${show(props.secretName)}`);
+      }
+      const revision = spec._existing.revision;
+      if (revision !== undefined && (typeof revision !== 'string' || revision === '')) {
+        fail(this, 'secret.revision', `must be a non-empty string, got ${show(revision)}`);
+      }
       this.secretName = spec.existingName;
       const keys = spec._existing.keys;
       if (keys !== undefined) {

@@ -658,6 +658,9 @@ describe('ConfigBundle: bad input', () => {
     expect(() => bundle({ name: 'API', data: { A: '1' } })).toThrow(/'name' must be a DNS-1123 subdomain .* got "API"/);
     expect(() => bundle({ name: 'api', configMapName: 'Api_Config', data: { A: '1' } })).toThrow(/'configMapName' must be a DNS-1123 subdomain/);
     expect(() => bundle({ name: 'api', secret: BundleSecret.existing('Bad Name') })).toThrow(/'secret\.existing' must be a DNS-1123 subdomain/);
+    expect(() => bundle({ name: 'api', secretName: 'mine', secret: BundleSecret.existing('db') }))
+      .toThrow(`test/Config: 'secretName' must not be set with BundleSecret.existing, which names the Secret ("db"), got "mine"`);
+    expect(() => bundle({ name: 'api', secret: BundleSecret.existing('db', { revision: '' }) })).toThrow(`'secret.revision' must be a non-empty string, got ""`);
     expect(() => bundle({ name: 'api', configMapName: 'same', secretName: 'same', data: { A: '1' }, secret: opaque('B') }))
       .toThrow(/'secretName' must differ from configMapName, got "same" for both/);
     expect(() => bundle({ name: 'api', data: { big: 'x'.repeat(1024 * 1024 + 1) } })).toThrow(/'data' must hold at most 1 MiB \(1048576 bytes\) in total, got 1048577 bytes/);
