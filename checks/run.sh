@@ -48,6 +48,7 @@ install_venv() {
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check --no-input -r "$HERE/requirements.lock" \
     >"$VENV.log" 2>&1 || { cat "$VENV.log" >&2; return 1; }
+  rm -f "$VENV.log"
   touch "$VENV/.complete"
 }
 

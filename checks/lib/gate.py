@@ -134,7 +134,7 @@ class SchemaSet:
         if version not in kv_utils.all_versions():
             raise GateError(
                 f"kubernetes-validate {kv_version} bundles no schema for {version} "
-                f"(it has {', '.join(kv_utils.all_versions())})"
+                f"(it has {', '.join(sorted(set(kv_utils.all_versions()), key=lambda v: tuple(map(int, v.split('.')))))})"
             )
         self.version = version
         self.dir = f"kubernetes-json-schema/v{version}-local-strict"
@@ -170,9 +170,8 @@ def null_paths(value: Any, path: str = "") -> list[str]:
     return out
 
 
-def schema_findings(docs: list[Doc], versions: list[str]) -> list[Finding]:
+def schema_findings(docs: list[Doc], sets: list[SchemaSet]) -> list[Finding]:
     findings: list[Finding] = []
-    sets = [SchemaSet(v) for v in versions]
     seen: dict[str, str] = {}
     for d in docs:
         if not isinstance(d.data, dict):
@@ -230,8 +229,10 @@ def start_kube_score(binary: str, files: list[str], kube_version: str) -> subpro
 
 def kube_score_findings(proc: subprocess.Popen, docs: list[Doc]) -> tuple[list[Finding], int]:
     out, err = proc.communicate()
-    # kube-score exits 1 when it has critical findings; anything that is not JSON is a tool failure
+    # kube-score exits 1 when it has critical findings; any other failure is the tool's
     try:
+        if proc.returncode not in (0, 1):
+            raise json.JSONDecodeError("exit status", "", 0)
         objects = json.loads(out)
     except json.JSONDecodeError as e:
         raise GateError(f"kube-score failed (exit {proc.returncode}): {err.strip() or out.strip()}") from e
@@ -259,8 +260,7 @@ def kube_score_findings(proc: subprocess.Popen, docs: list[Doc]) -> tuple[list[F
 
 
 def start_checkov(binary: str, files: list[str], workdir: str) -> subprocess.Popen:
-    cmd = [binary, "--framework", "kubernetes", "secrets", "--skip-download", "--output", "json",
-           "--no-fail-on-crash"]
+    cmd = [binary, "--framework", "kubernetes", "secrets", "--skip-download", "--output", "json"]
     for f in files:
         cmd += ["--file", os.path.abspath(f)]
     env = dict(os.environ, CKV_SKIP_PACKAGE_UPDATE_CHECK="true", BC_SKIP_MAPPING="TRUE",
@@ -270,7 +270,10 @@ def start_checkov(binary: str, files: list[str], workdir: str) -> subprocess.Pop
 
 def checkov_findings(proc: subprocess.Popen, docs: list[Doc]) -> tuple[list[Finding], int]:
     out, err = proc.communicate()
+    # checkov exits 1 when a check failed and 2 when it crashed (then it may print partial results)
     try:
+        if proc.returncode not in (0, 1):
+            raise json.JSONDecodeError("exit status", "", 0)
         reports = json.loads(out)
     except json.JSONDecodeError as e:
         raise GateError(f"checkov failed (exit {proc.returncode}): {err.strip()[-2000:] or out.strip()[-2000:]}") from e
@@ -377,12 +380,20 @@ def main() -> int:
         docs = load_docs(files)
         if not docs:
             raise GateError("the manifests hold no objects: nothing to check is a failure")
+        schema_sets = [SchemaSet(v) for v in args.kube_version]
         with tempfile.TemporaryDirectory(prefix="kubecraft-checkov-") as work:
             # the scanners run in the background while we validate schemas
-            ks = start_kube_score(args.kube_score, files, args.kube_version[0])
-            ck = start_checkov(args.checkov, files, work)
             try:
-                findings = schema_findings(docs, args.kube_version)
+                ks = start_kube_score(args.kube_score, files, args.kube_version[0])
+            except OSError as e:
+                raise GateError(f"cannot run kube-score: {e}") from e
+            try:
+                ck = start_checkov(args.checkov, files, work)
+            except OSError as e:
+                ks.kill()
+                raise GateError(f"cannot run checkov: {e}") from e
+            try:
+                findings = schema_findings(docs, schema_sets)
             except BaseException:
                 ks.kill()
                 ck.kill()
