@@ -22,7 +22,7 @@ import { AppContainerOptions, ResourceOptions, addContainer, resolveContainer } 
 import { DisruptionBudget, DisruptionBudgetOptions, validateDisruptionBudget } from './disruption-budget';
 import { AppIdentity, recommendedLabels, selectorLabels, versionFromImage } from './labels';
 import {
-  PodSecurityOptions, ResolvedPodSecurity, applyPodSecurity, podSecurityContextProps, resolvePodSecurity,
+  DEFAULT_USER_ID, PodSecurityOptions, ResolvedPodSecurity, applyPodSecurity, podSecurityContextProps, resolvePodSecurity,
 } from './pod-security';
 import { AppService, AppServiceOptions, ServiceProtocol } from './service';
 import { StorageClassRef, StorageSize, checkAccessModes, dependOnClass, storageClassName, storageQuantity } from './storage';
@@ -754,8 +754,10 @@ export interface PostgresPresetOptions {
    */
   readonly resources?: ResourceOptions;
   /**
-   * The user and group id (`999` in the Debian images, `70` in the Alpine ones); also the fsGroup of the volume.
-   * @default 999
+   * The user and group id the server runs as, also the fsGroup of the volume. The official image runs under
+   * any uid (its entrypoint registers it through nss_wrapper); use `999` (Debian) or `70` (Alpine) for the
+   * image's own `postgres` user.
+   * @default 10001
    */
   readonly uid?: number;
 }
@@ -764,14 +766,15 @@ export interface PostgresPresetOptions {
 export class DatabasePreset {
   /**
    * PostgreSQL (official image): port `postgres` 5432, a `data` claim at `/var/lib/postgresql/data` with
-   * `PGDATA` in its `pgdata` subdirectory, `pg_isready` probes, non-root uid 999 with fsGroup 999, writable
-   * `/tmp` and `/var/run/postgresql` on a read-only root filesystem.
+   * `PGDATA` in its `pgdata` subdirectory, `pg_isready` readiness and startup probes and a TCP liveness probe
+   * (a slow query never restarts the server), non-root uid 10001 with the same fsGroup, writable `/tmp` and
+   * `/var/run/postgresql` on a read-only root filesystem, 60 s to shut down.
    */
   public static postgres(options: PostgresPresetOptions): StatefulDatabaseProps {
     if (typeof options.version !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(options.version)) {
       throw new Error(`DatabasePreset.postgres: 'version' must be an image tag such as "16.4", got ${show(options.version)}`);
     }
-    const uid = options.uid ?? 999;
+    const uid = options.uid ?? DEFAULT_USER_ID;
     const dataPath = '/var/lib/postgresql/data';
     const ready = ['pg_isready', '-h', '127.0.0.1', '-p', '5432'];
     return {
@@ -781,7 +784,7 @@ export class DatabasePreset {
       envFrom: options.envFrom,
       volumeClaimTemplates: [{ name: 'data', size: options.size ?? '10Gi', mountPath: dataPath, storageClass: options.storageClass }],
       readiness: kplus.Probe.fromCommand(ready, { periodSeconds: Duration.seconds(5), timeoutSeconds: Duration.seconds(3), failureThreshold: 3 }),
-      liveness: kplus.Probe.fromCommand(ready, { periodSeconds: Duration.seconds(10), timeoutSeconds: Duration.seconds(5), failureThreshold: 6 }),
+      liveness: kplus.Probe.fromTcpSocket({ port: 5432, periodSeconds: Duration.seconds(10), timeoutSeconds: Duration.seconds(5), failureThreshold: 6 }),
       startup: kplus.Probe.fromCommand(ready, { periodSeconds: Duration.seconds(5), timeoutSeconds: Duration.seconds(3), failureThreshold: 60 }),
       resources: options.resources ?? {
         cpuRequest: kplus.Cpu.millis(250), cpuLimit: kplus.Cpu.units(1), memoryRequest: Size.mebibytes(256), memoryLimit: Size.mebibytes(512),
