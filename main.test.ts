@@ -1,0 +1,220 @@
+/**
+ * The reference app: the whole-app snapshot (drift detection), plus targeted behaviour tests for both
+ * environments, apply order, determinism and the security bar.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Testing } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
+import { DEV, EnvironmentChart, PROD, buildReferenceApp } from './lib/charts';
+import { Manifest, allOf, find, podSpecOf, restrictedViolations } from './test/util';
+
+// Deterministic placeholder credentials for the snapshot, made at run time (never a literal in the repo).
+const PLACEHOLDER = Buffer.from('reference-app-snapshot').toString('hex');
+let secretsDir: string;
+
+beforeAll(() => {
+  secretsDir = mkdtempSync(join(tmpdir(), 'kubecraft-secrets-'));
+  process.env.DEV_DB_PASSWORD = PLACEHOLDER;
+});
+afterAll(() => {
+  delete process.env.DEV_DB_PASSWORD;
+  rmSync(secretsDir, { recursive: true, force: true });
+});
+
+function synthEnvs(activeVersion?: 'blue' | 'green'): Record<string, Manifest[]> {
+  const app = Testing.app();
+  const charts = buildReferenceApp(app, { secretsDir, activeVersion });
+  return Object.fromEntries(Object.entries(charts).map(([name, chart]) => [name, Testing.synth(chart)]));
+}
+
+describe('reference app', () => {
+  test('whole-app snapshot (drift detection; behaviour is asserted below)', () => {
+    expect(synthEnvs()).toMatchSnapshot();
+  });
+
+  test('builds dev and prod, each in its own namespace with the same Service names', () => {
+    const envs = synthEnvs();
+    expect(Object.keys(envs)).toEqual(['dev', 'prod']);
+    for (const [ns, objects] of Object.entries(envs)) {
+      const services = allOf(objects, 'Service').map((s) => s.metadata.name).sort();
+      expect(services).toEqual(['api', 'db', 'db-client', 'web', 'web-blue', 'web-green'].sort());
+      for (const o of objects) {
+        if (['Namespace', 'StorageClass', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind)) {
+          expect(o.metadata.namespace).toBeUndefined();
+        } else {
+          expect(`${o.kind}/${o.metadata.name}: ${o.metadata.namespace}`).toBe(`${o.kind}/${o.metadata.name}: ${ns}`);
+        }
+      }
+    }
+  });
+
+  test('dev and prod differ only where their settings do', () => {
+    const envs = synthEnvs();
+    const ids = (objects: Manifest[]) => objects.map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    const dev = new Set(ids(envs.dev));
+    const prod = new Set(ids(envs.prod));
+    // prod: the api autoscales; its credentials are an existing Secret; dev: one db replica, so no db PDB
+    expect([...dev].filter((x) => !prod.has(x)).sort()).toEqual(['Namespace/dev', 'Secret/api-secret', 'StorageClass/dev-local']);
+    expect([...prod].filter((x) => !dev.has(x)).sort()).toEqual(['HorizontalPodAutoscaler/api', 'Namespace/prod', 'PodDisruptionBudget/db', 'StorageClass/prod-ssd']);
+
+    expect(find(envs.dev, 'StatefulSet', 'db').spec.replicas).toBe(DEV.db.replicas);
+    expect(find(envs.prod, 'StatefulSet', 'db').spec.replicas).toBe(PROD.db.replicas);
+    expect(find(envs.prod, 'Deployment', 'api').spec.replicas).toBeUndefined();
+    expect(find(envs.prod, 'HorizontalPodAutoscaler', 'api').spec).toMatchObject({ minReplicas: 3, maxReplicas: 10 });
+    expect(find(envs.dev, 'Ingress', 'web').spec.rules[0].host).toBe('shop.dev.example.com');
+    expect(find(envs.prod, 'Ingress', 'web').spec.tls[0]).toEqual({ hosts: ['shop.example.com'], secretName: 'shop-tls' });
+    expect(find(envs.prod, 'StatefulSet', 'db').spec.volumeClaimTemplates[0].spec).toMatchObject({
+      storageClassName: 'prod-ssd',
+      resources: { requests: { storage: '20Gi' } },
+    });
+  });
+
+  test('the web reaches the api by its FQDN, the api reaches the db primary by its per-pod DNS name', () => {
+    for (const [ns, objects] of Object.entries(synthEnvs())) {
+      for (const slot of ['blue', 'green']) {
+        const env = podSpecOf(find(objects, 'Deployment', `web-${slot}`)).containers[0].env;
+        expect(env).toContainEqual({ name: 'API_URL', value: `http://api.${ns}.svc.cluster.local` });
+      }
+      const apiEnv = podSpecOf(find(objects, 'Deployment', 'api')).containers[0].env;
+      expect(apiEnv).toContainEqual({ name: 'DB_HOST', value: `db-0.db.${ns}.svc.cluster.local` });
+      expect(apiEnv).toContainEqual({ name: 'DATABASE_URL', value: `postgres://db-0.db.${ns}.svc.cluster.local:5432` });
+      const secretName = ns === 'prod' ? 'api-db-credentials' : 'api-secret';
+      expect(apiEnv).toContainEqual({ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: secretName, key: 'DB_PASSWORD' } } });
+      expect(find(objects, 'StatefulSet', 'db').spec.serviceName).toBe('db');
+      expect(find(objects, 'Service', 'db').spec.clusterIP).toBe('None');
+    }
+  });
+
+  test('the stable web Service follows the active version; Deployments are identical across a cut-over', () => {
+    const blue = synthEnvs('blue');
+    const green = synthEnvs('green');
+    for (const ns of ['dev', 'prod']) {
+      expect(find(blue[ns], 'Service', 'web').spec.selector.version).toBe('blue');
+      expect(find(green[ns], 'Service', 'web').spec.selector.version).toBe('green');
+      for (const slot of ['blue', 'green']) {
+        expect(find(green[ns], 'Deployment', `web-${slot}`)).toEqual(find(blue[ns], 'Deployment', `web-${slot}`));
+      }
+      const changed = green[ns].filter((o, i) => JSON.stringify(o) !== JSON.stringify(blue[ns][i]));
+      expect(changed.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Service/web']);
+    }
+  });
+
+  test('every pod passes Pod Security "restricted" and runs as its own ServiceAccount without a token', () => {
+    for (const objects of Object.values(synthEnvs())) {
+      const accounts = new Map(allOf(objects, 'ServiceAccount').map((sa) => [sa.metadata.name, sa]));
+      const workloads = objects.filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'Pod'].includes(o.kind));
+      expect(workloads.length).toBeGreaterThanOrEqual(4);
+      for (const w of workloads) {
+        const spec = podSpecOf(w);
+        expect({ [w.metadata.name]: restrictedViolations(spec) }).toEqual({ [w.metadata.name]: [] });
+        expect(spec.serviceAccountName).toBeDefined();
+        expect(spec.serviceAccountName).not.toBe('default');
+        expect(accounts.get(spec.serviceAccountName)?.automountServiceAccountToken).toBe(false);
+        expect(spec.automountServiceAccountToken).toBe(false);
+      }
+    }
+  });
+
+  test('each namespace is labelled Pod Security restricted and denies all traffic not wired', () => {
+    for (const [ns, objects] of Object.entries(synthEnvs())) {
+      expect(find(objects, 'Namespace', ns).metadata.labels).toMatchObject({
+        'pod-security.kubernetes.io/enforce': 'restricted',
+        'pod-security.kubernetes.io/warn': 'restricted',
+        'pod-security.kubernetes.io/audit': 'restricted',
+      });
+      const policies = allOf(objects, 'NetworkPolicy').map((p) => p.metadata.name).sort();
+      expect(policies).toEqual(expect.arrayContaining(['api-from-web', 'web-to-api', 'api-to-db-0', 'db-0-from-api']));
+      const deny = allOf(objects, 'NetworkPolicy').find((p) => p.spec.podSelector && Object.keys(p.spec.podSelector).length === 0 && !p.spec.ingress && !p.spec.egress);
+      expect(deny?.spec.policyTypes.sort()).toEqual(['Egress', 'Ingress']);
+      // no allow rule between the web and the db: they are not wired
+      for (const p of allOf(objects, 'NetworkPolicy')) {
+        const sel = JSON.stringify(p.spec.podSelector);
+        const peers = JSON.stringify([...(p.spec.ingress ?? []), ...(p.spec.egress ?? [])]);
+        const webToDb = sel.includes('"web"') && peers.includes('"db"');
+        const dbFromWeb = sel.includes('"db"') && peers.includes('"web"');
+        expect({ [p.metadata.name]: webToDb || dbFromWeb }).toEqual({ [p.metadata.name]: false });
+      }
+    }
+  });
+});
+
+describe('the README synth command', () => {
+  const synth = (outdir: string, env: NodeJS.ProcessEnv = {}) =>
+    execFileSync(process.execPath, ['scripts/synth.mjs', '--outdir', outdir], {
+      cwd: __dirname,
+      env: { ...process.env, DEV_DB_PASSWORD: PLACEHOLDER, ...env },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  const load = (dir: string) =>
+    Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+
+  test('is deterministic: two synths of the same input are byte-identical', () => {
+    const a = mkdtempSync(join(tmpdir(), 'kubecraft-a-'));
+    const b = mkdtempSync(join(tmpdir(), 'kubecraft-b-'));
+    try {
+      synth(join(a, 'dist'));
+      synth(join(b, 'dist'));
+      const filesA = load(join(a, 'dist'));
+      expect(Object.keys(filesA)).toEqual(['dev.k8s.yaml', 'prod.k8s.yaml']);
+      expect(load(join(b, 'dist'))).toEqual(filesA);
+    } finally {
+      rmSync(a, { recursive: true, force: true });
+      rmSync(b, { recursive: true, force: true });
+    }
+  });
+
+  test('writes files in apply order: no object precedes its Namespace, its StorageClass or its config', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubecraft-order-'));
+    try {
+      synth(join(dir, 'dist'));
+      const files = readdirSync(join(dir, 'dist')).sort();
+      const docs = files.flatMap((file) => parseAllDocuments(readFileSync(join(dir, 'dist', file), 'utf8')).map((d) => d.toJS() as Manifest));
+      const emitted = new Set(docs.map((o) => `${o.kind}/${o.metadata.name}`));
+      const seen = new Set<string>();
+      {
+        for (const o of docs) {
+          const ns = o.metadata.namespace;
+          if (ns) expect(`${o.kind}/${o.metadata.name} after Namespace/${ns}: ${seen.has(`Namespace/${ns}`)}`).toMatch(/true$/);
+          for (const t of o.spec?.volumeClaimTemplates ?? []) {
+            expect(`StorageClass/${t.spec.storageClassName} before ${o.metadata.name}: ${seen.has(`StorageClass/${t.spec.storageClassName}`)}`).toMatch(/true$/);
+          }
+          const spec = ['Deployment', 'StatefulSet'].includes(o.kind) ? podSpecOf(o) : undefined;
+          for (const c of spec?.containers ?? []) {
+            for (const ref of c.envFrom ?? []) {
+              const dep = ref.configMapRef ? `ConfigMap/${ref.configMapRef.name}` : `Secret/${ref.secretRef.name}`;
+              if (!emitted.has(dep)) continue; // an existing Secret managed outside the app (prod)
+              expect(`${dep} before ${o.metadata.name}: ${seen.has(dep)}`).toMatch(/true$/);
+            }
+          }
+          seen.add(`${o.kind}/${o.metadata.name}`);
+        }
+      }
+      expect(seen.has('Namespace/dev') && seen.has('Namespace/prod')).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('honours WEB_ACTIVE_VERSION and rejects anything but blue or green', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubecraft-cut-'));
+    try {
+      synth(join(dir, 'dist'), { WEB_ACTIVE_VERSION: 'green' });
+      const dev = parseAllDocuments(readFileSync(join(dir, 'dist', 'dev.k8s.yaml'), 'utf8')).map((d) => d.toJS() as Manifest);
+      expect(find(dev, 'Service', 'web').spec.selector.version).toBe('green');
+      expect(() => synth(join(dir, 'dist'), { WEB_ACTIVE_VERSION: 'purple' })).toThrow(/WEB_ACTIVE_VERSION must be "blue" or "green", got "purple"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('EnvironmentChart', () => {
+  test('is importable without synthesizing anything (no side effect on import)', () => {
+    expect(typeof EnvironmentChart).toBe('function');
+    expect(readdirSync(__dirname)).not.toContain('cdk8s.out');
+  });
+});
