@@ -23,8 +23,20 @@ export function loadManifests(dir) {
   return files.flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS()).filter(Boolean));
 }
 
+const POD_NAME = 'statefulset.kubernetes.io/pod-name';
 const matches = (selector, labels) =>
   selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => (labels ?? {})[k] === v);
+/** A selector matches a workload's pods; a StatefulSet's per-pod selector (`<sts>-<i>`) matches that StatefulSet. */
+const selectsWorkload = (selector, w) => {
+  if (!selector) return false;
+  const { [POD_NAME]: podName, ...rest } = selector;
+  if (podName !== undefined) {
+    const m = /^(.*)-([0-9]+)$/.exec(podName);
+    if (w.kind !== 'StatefulSet' || !m || m[1] !== w.metadata.name) return false;
+    return Object.keys(rest).length === 0 || matches(rest, w.spec?.template?.metadata?.labels);
+  }
+  return matches(selector, w.spec?.template?.metadata?.labels);
+};
 const q = (s) => JSON.stringify(String(s));
 const nsOf = (o) => o.metadata?.namespace ?? '';
 
@@ -49,13 +61,15 @@ export function toDot(objects) {
       case 'StatefulSet': {
         const version = podLabels(o)['app.kubernetes.io/version'];
         const slot = podLabels(o).version;
-        const label = `${o.kind}\\n${name}\\nreplicas: ${o.spec.replicas ?? 1}${version ? `\\nversion: ${version}` : ''}${slot ? ` (${slot})` : ''}`;
+        const hpa = objects.find((h) => h.kind === 'HorizontalPodAutoscaler' && nsOf(h) === ns && h.spec?.scaleTargetRef?.name === name);
+        const replicas = hpa ? `${hpa.spec.minReplicas ?? 1}-${hpa.spec.maxReplicas} (HPA)` : (o.spec.replicas ?? 1);
+        const label = `${o.kind}\n${name}\nreplicas: ${replicas}${version ? `\nversion: ${version}` : ''}${slot ? ` (${slot})` : ''}`;
         put(ns, `${q(id(o))} [label=${q(label)}, shape=box3d, style=filled, fillcolor="${o.kind === 'StatefulSet' ? '#fde2c8' : '#d6e9ff'}"];`);
         for (const t of o.spec.volumeClaimTemplates ?? []) {
           const pvcs = Array.from({ length: o.spec.replicas ?? 1 }, (_, i) => `${t.metadata.name}-${name}-${i}`);
           const pid = `PVC/${ns}/${t.metadata.name}-${name}`;
           const size = t.spec?.resources?.requests?.storage ?? '';
-          put(ns, `${q(pid)} [label=${q(`PVCs (claim template ${t.metadata.name})\\n${pvcs.join('\\n')}\\n${size}`)}, shape=cylinder, style=filled, fillcolor="#eeeeee"];`);
+          put(ns, `${q(pid)} [label=${q(`PVCs (claim template ${t.metadata.name})\n${pvcs.join('\n')}\n${size}`)}, shape=cylinder, style=filled, fillcolor="#eeeeee"];`);
           edges.push(`${q(id(o))} -> ${q(pid)} [label="mounts", style=dashed];`);
           if (t.spec?.storageClassName) edges.push(`${q(pid)} -> ${q(`StorageClass//${t.spec.storageClassName}`)} [style=dotted, label="class"];`);
         }
@@ -66,16 +80,16 @@ export function toDot(objects) {
         const headless = o.spec?.clusterIP === 'None';
         const ports = (o.spec?.ports ?? []).map((p) => `${p.name ?? ''} ${p.port}→${p.targetPort ?? p.port}`).join(', ');
         const role = o.metadata?.labels?.['kubecraft.dev/role'];
-        const label = `Service ${name}${headless ? ' (headless)' : ''}${o.spec?.type && o.spec.type !== 'ClusterIP' ? ` [${o.spec.type}]` : ''}${role ? ` (${role})` : ''}\\n${name}.${ns}.svc.cluster.local\\n${ports}`;
+        const label = `Service ${name}${headless ? ' (headless)' : ''}${o.spec?.type && o.spec.type !== 'ClusterIP' ? ` [${o.spec.type}]` : ''}${role ? ` (${role})` : ''}\n${name}.${ns}.svc.cluster.local\n${ports}`;
         put(ns, `${q(id(o))} [label=${q(label)}, shape=ellipse, style=filled, fillcolor="#e3f6e3"];`);
-        for (const w of workloads.filter((w) => nsOf(w) === ns && matches(sel, podLabels(w)))) {
+        for (const w of workloads.filter((w) => nsOf(w) === ns && selectsWorkload(sel, w))) {
           edges.push(`${q(id(o))} -> ${q(id(w))} [color="#2e7d32", penwidth=2${role === 'preview' ? ', style=dashed' : ''}];`);
         }
         break;
       }
       case 'Ingress': {
         const hosts = (o.spec?.rules ?? []).map((r) => r.host).filter(Boolean).join(', ');
-        put(ns, `${q(id(o))} [label=${q(`Ingress ${name}\\n${hosts}`)}, shape=house, style=filled, fillcolor="#fff3b0"];`);
+        put(ns, `${q(id(o))} [label=${q(`Ingress ${name}\n${hosts}`)}, shape=house, style=filled, fillcolor="#fff3b0"];`);
         for (const r of o.spec?.rules ?? []) {
           for (const p of r.http?.paths ?? []) {
             const svc = p.backend?.service?.name;
@@ -85,16 +99,16 @@ export function toDot(objects) {
         break;
       }
       case 'StorageClass':
-        cluster.push(`${q(`StorageClass//${name}`)} [label=${q(`StorageClass ${name}\\n${o.provisioner}`)}, shape=folder, style=filled, fillcolor="#f0e0ff"];`);
+        cluster.push(`${q(`StorageClass//${name}`)} [label=${q(`StorageClass ${name}\n${o.provisioner}`)}, shape=folder, style=filled, fillcolor="#f0e0ff"];`);
         break;
       case 'NetworkPolicy': {
         // allows: egress rules of a policy draw consumer -> backend edges
-        const from = workloads.filter((w) => nsOf(w) === ns && matches(o.spec?.podSelector?.matchLabels, podLabels(w)));
+        const from = workloads.filter((w) => nsOf(w) === ns && selectsWorkload(o.spec?.podSelector?.matchLabels, w));
         for (const rule of o.spec?.egress ?? []) {
           const ports = (rule.ports ?? []).map((p) => `${p.protocol ?? 'TCP'}/${p.port}`).join(',');
           for (const peer of rule.to ?? []) {
             const peerNs = peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] ?? ns;
-            const to = workloads.filter((w) => nsOf(w) === peerNs && matches(peer.podSelector?.matchLabels, podLabels(w)));
+            const to = workloads.filter((w) => nsOf(w) === peerNs && selectsWorkload(peer.podSelector?.matchLabels, w));
             for (const f of from) for (const t of to) edges.push(`${q(id(f))} -> ${q(id(t))} [color="#c62828", fontcolor="#c62828", label=${q(`allow ${ports}`)}];`);
           }
         }
