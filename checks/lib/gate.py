@@ -406,6 +406,8 @@ def main() -> int:
 
     findings += ks_findings + ck_findings
     used = apply_exceptions(findings, exceptions)
+    order = {"schema": 0, "kube-score": 1, "checkov": 2}
+    findings.sort(key=lambda f: (f.where.rsplit(":", 1)[0], f.obj, order[f.tool], f.check))
     open_findings = [f for f in findings if f.excepted_by is None]
     excepted = [f for f in findings if f.excepted_by is not None]
 
