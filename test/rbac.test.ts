@@ -188,3 +188,13 @@ describe('RoleBinding and ClusterRoleBinding', () => {
       .toThrow("test/b: 'subjects[0]' must name every subject");
   });
 });
+
+describe('defaults snapshot', () => {
+  test('Role, RoleBinding, ClusterRole and ClusterRoleBinding', () => {
+    const chart = testChart('demo');
+    Rbac.readOnly(chart, 'read-deployments', { resources: ['deployments'], apiGroups: [ApiGroup.APPS], users: ['sky'] });
+    const cr = new ClusterRole(chart, 'node-reader', { rules: [{ verbs: [...READ_VERBS], apiGroups: [ApiGroup.CORE], resources: ['nodes'] }] });
+    new ClusterRoleBinding(chart, 'ops-node-reader', { role: cr, subjects: [Subject.group('ops')] });
+    expect(Testing.synth(chart)).toMatchSnapshot();
+  });
+});

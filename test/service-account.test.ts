@@ -161,3 +161,15 @@ describe('grantApiAccess', () => {
     expect(() => grantApiAccess(d, { rules: READ_CONFIGMAPS })).toThrow(`test/d: 'serviceAccount' must be in the workload's namespace "demo", got "prod"`);
   });
 });
+
+describe('defaults snapshot', () => {
+  test('WorkloadIdentity and ApiAccess', () => {
+    const chart = testChart('demo');
+    const id = new WorkloadIdentity(chart, 'id', { name: 'operator' });
+    const d = new kplus.Deployment(chart, 'd', { metadata: { name: 'operator' }, serviceAccount: id.serviceAccount, containers: [{ name: 'app', image: 'nginx:1.27.3' }] });
+    id.grantApiAccess(d, { rules: READ_CONFIGMAPS });
+    const out = Testing.synth(chart).filter((o) => o.kind !== 'Deployment');
+    expect(out).toMatchSnapshot();
+    expect(podSpecOf(find(Testing.synth(chart), 'Deployment', 'operator')).volumes).toMatchSnapshot();
+  });
+});
