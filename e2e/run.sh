@@ -22,7 +22,7 @@ on_exit() {
   trap - EXIT INT TERM
   if [[ -n $TEST_PID ]] && kill -0 "$TEST_PID" 2>/dev/null; then kill -TERM "$TEST_PID" 2>/dev/null || true; fi
   if (( rc != 0 )) && [[ -n ${E2E_STATE:-} ]]; then
-    for f in "$E2E_STATE"/logs/*.log; do log "--- last lines of $(basename "$f")"; tail -n 15 "$f" >&2; done
+    for f in "$E2E_STATE"/logs/*.log; do [[ -f $f ]] || continue; log "--- last lines of $(basename "$f")"; tail -n 15 "$f" >&2; done
   fi
   cluster_down
   exit "$rc"

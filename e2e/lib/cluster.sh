@@ -65,7 +65,8 @@ EXT
     openssl genrsa -out sa.key 2048 2>/dev/null
     openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
   )
-  local kc=$E2E_STATE/kubeconfig k=("$K8S_BIN/kubectl" --kubeconfig "$kc")
+  local kc=$E2E_STATE/kubeconfig
+  local k=("$K8S_BIN/kubectl" --kubeconfig "$kc")
   "${k[@]}" config set-cluster e2e --server="https://127.0.0.1:$API_PORT" --certificate-authority="$d/ca.crt" --embed-certs=true >/dev/null
   "${k[@]}" config set-credentials e2e-admin --client-certificate="$d/admin.crt" --client-key="$d/admin.key" --embed-certs=true >/dev/null
   "${k[@]}" config set-context e2e --cluster=e2e --user=e2e-admin >/dev/null

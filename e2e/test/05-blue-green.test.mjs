@@ -1,9 +1,9 @@
 // Blue/green: the stable Service (label kubecraft.dev/role=stable, selector version=<active>) lists only the active
 // version's pods; re-synthesized with the other version active and applied, it lists only the other version's pods,
-// and it never lists none while switching. Applying the original manifests again switches back (rollback).
+// and it never lists none while switching (every EndpointSlice change is watched). Applying the original manifests again switches back (rollback).
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { MANIFESTS, applyDir, eventually, getJson, isReady, kinds, nsOf, readyEndpoints, synthWithActive } from './helpers.mjs';
+import { MANIFESTS, applyDir, eventually, getJson, isReady, kinds, labelQuery, nsOf, observe, readyEndpoints, synthWithActive } from './helpers.mjs';
 import { objects } from '../lib/manifests.mjs';
 
 const ROLE = 'kubecraft.dev/role';
@@ -32,18 +32,23 @@ async function sample(svc) {
   return eps.map((e) => ({ ...e, version: version[e.pod] }));
 }
 
-/** applies dir while polling every stable Service; resolves when each lists only `target[svc]` pods */
-async function switchTo(dir, target) {
-  const min = Object.fromEntries(stables.map((s) => [s.metadata.name, Infinity]));
-  let polling = true;
-  const poller = (async () => {
-    let n = 0;
-    while (polling) {
-      for (const s of stables) min[s.metadata.name] = Math.min(min[s.metadata.name], (await sample(s)).length);
-      n++;
-    }
-    return n;
-  })();
+const readyCount = (slices) =>
+  slices.flatMap((s) => s.endpoints || []).filter((e) => e.conditions?.ready !== false).length;
+
+/**
+ * applies dir while watching every stable Service's EndpointSlices (each change is seen, not sampled);
+ * resolves when each lists only `target[svc]` pods, and asserts none ever had zero ready endpoints
+ */
+async function switchTo(t, dir, target) {
+  const min = {};
+  const stops = [];
+  for (const s of stables) {
+    const name = s.metadata.name;
+    min[name] = Infinity;
+    const path = `/apis/discovery.k8s.io/v1/namespaces/${nsOf(s)}/endpointslices?${labelQuery({ 'kubernetes.io/service-name': name })}`;
+    stops.push(await observe(path, (slices) => (min[name] = Math.min(min[name], readyCount(slices)))));
+  }
+  let states = 0;
   try {
     await applyDir(dir);
     for (const s of stables) {
@@ -55,10 +60,9 @@ async function switchTo(dir, target) {
       });
     }
   } finally {
-    polling = false;
+    for (const stop of stops) states += await stop();
   }
-  const samples = await poller;
-  assert.ok(samples > 0, 'endpoints were polled');
+  t.diagnostic(`switch to ${JSON.stringify(target)}: ${states} EndpointSlice states watched, fewest ready endpoints ${JSON.stringify(min)}`);
   for (const s of stables) assert.ok(min[s.metadata.name] > 0, `Service ${s.metadata.name} had zero ready endpoints while switching`);
 }
 
@@ -74,7 +78,7 @@ test('the stable Service lists only the active version\'s pods', { skip }, async
   }
 });
 
-test('re-synthesized with the other version active, apply switches the stable Service without a gap, and back', { skip }, async () => {
+test('re-synthesized with the other version active, apply switches the stable Service without a gap, and back', { skip }, async (t) => {
   const original = Object.fromEntries(stables.map((s) => [s.metadata.name, slotsOf(s).active]));
   const other = Object.fromEntries(stables.map((s) => [s.metadata.name, slotsOf(s).slots.find((v) => v !== slotsOf(s).active)]));
   const otherSlots = [...new Set(Object.values(other))];
@@ -85,6 +89,6 @@ test('re-synthesized with the other version active, apply switches the stable Se
     const r = resynth.find((o) => o.kind === 'Service' && o.metadata.name === s.metadata.name && nsOf(o) === nsOf(s));
     assert.equal(r?.spec.selector.version, other[s.metadata.name], `re-synth: Service ${s.metadata.name} selects the other version`);
   }
-  await switchTo(dir, other);
-  await switchTo(MANIFESTS, original); // rollback
+  await switchTo(t, dir, other);
+  await switchTo(t, MANIFESTS, original); // rollback
 });

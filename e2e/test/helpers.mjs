@@ -105,3 +105,51 @@ export async function synthWithActive(slot) {
 export async function rolloutStatus(o, timeout = '180s') {
   await kubectl(['rollout', 'status', `${o.kind.toLowerCase()}/${o.metadata.name}`, '-n', nsOf(o), `--timeout=${timeout}`]);
 }
+
+/**
+ * Lists `path` (an API collection URL) and then watches it from the list's resourceVersion through
+ * `kubectl get --raw` (newline-delimited watch events), calling onState(objects) with the initial state and
+ * after every single change, so no intermediate state of the collection is missed. Returns stop(), which resolves
+ * with the number of states seen and throws if the watch reported an error.
+ */
+export async function observe(path, onState) {
+  const sep = path.includes('?') ? '&' : '?';
+  const list = JSON.parse(await kubectl(['get', '--raw', path]));
+  const objs = new Map(list.items.map((o) => [o.metadata.name, o]));
+  let states = 1;
+  let error;
+  onState([...objs.values()]);
+  const p = spawn(KUBECTL, ['get', '--raw', `${path}${sep}watch=1&resourceVersion=${list.metadata.resourceVersion}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let buf = '';
+  let stderr = '';
+  p.stderr.on('data', (d) => (stderr += d));
+  p.stdout.on('data', (d) => {
+    buf += d;
+    let nl;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl).trim();
+      buf = buf.slice(nl + 1);
+      if (!line) continue;
+      const ev = JSON.parse(line);
+      if (ev.type === 'ERROR') error = new Error(`watch ${path}: ${JSON.stringify(ev.object)}`);
+      else if (ev.type === 'DELETED') objs.delete(ev.object.metadata.name);
+      else if (ev.type === 'ADDED' || ev.type === 'MODIFIED') objs.set(ev.object.metadata.name, ev.object);
+      else continue;
+      states++;
+      onState([...objs.values()]);
+    }
+  });
+  const exited = new Promise((resolve) => p.on('close', resolve));
+  return async function stop() {
+    await sleep(500); // let in-flight events of the last change arrive
+    p.kill('SIGTERM');
+    await exited;
+    if (error) throw error;
+    if (p.exitCode && !p.killed) throw new Error(`watch ${path} ended: ${stderr}`);
+    return states;
+  };
+}
+
+export const labelQuery = (matchLabels) => `labelSelector=${encodeURIComponent(selectorString(matchLabels))}`;
