@@ -145,6 +145,14 @@ export class NetworkPeer {
     return new NetworkPeer({ namespaceLabels: {}, everyNamespace: true });
   }
 
+  /**
+   * Any source or destination: every pod of every namespace, the nodes and every IP address (the rule is emitted
+   * without `from`/`to`). Must be the only peer of its rule.
+   */
+  public static anywhere(): NetworkPeer {
+    return new NetworkPeer({ anywhere: true });
+  }
+
   /** An IP range (usually outside the cluster), with optional holes. */
   public static ipBlock(cidr: string, except?: string[]): NetworkPeer {
     return new NetworkPeer({ cidr, except });
@@ -161,6 +169,7 @@ export class NetworkPeer {
   }
 
   private constructor(private readonly spec: {
+    anywhere?: boolean;
     podLabels?: Record<string, string>;
     namespaceLabels?: Record<string, string>;
     everyNamespace?: boolean;
@@ -168,9 +177,15 @@ export class NetworkPeer {
     except?: string[];
   }) {}
 
+  /** Whether this is `NetworkPeer.anywhere()`. */
+  public get isAnywhere(): boolean {
+    return this.spec.anywhere === true;
+  }
+
   /** @internal */
   public _toKube(scope: IConstruct, prop: string): k8s.NetworkPolicyPeer {
     const s = this.spec;
+    if (s.anywhere) fail(scope, prop, 'NetworkPeer.anywhere() must be the only peer of its rule');
     if (s.cidr !== undefined) {
       checkCidr(scope, `${prop}.ipBlock.cidr`, s.cidr);
       (s.except ?? []).forEach((e, i) => checkCidr(scope, `${prop}.ipBlock.except[${i}]`, e));
@@ -300,12 +315,16 @@ export class NetworkPolicy extends Construct {
     this.egress.push({ to: r.peers, ports: r.ports });
   }
 
-  private renderRule(prop: string, rule: NetworkPolicyRule): { peers: k8s.NetworkPolicyPeer[]; ports?: k8s.NetworkPolicyPort[] } {
+  private renderRule(prop: string, rule: NetworkPolicyRule): { peers?: k8s.NetworkPolicyPeer[]; ports?: k8s.NetworkPolicyPort[] } {
     if (!rule.peers || rule.peers.length === 0) {
-      fail(this, `${prop}.peers`, 'must contain at least one peer (an empty list allows everyone; use NetworkPeer.allNamespaces() or NetworkPeer.anyIpv4() to mean that), got []');
+      fail(this, `${prop}.peers`, 'must contain at least one peer (an empty list allows everyone; use NetworkPeer.anywhere() to mean that), got []');
+    }
+    const ports = rule.ports && rule.ports.length > 0 ? rule.ports.map((p, i) => p._toKube(this, `${prop}.ports[${i}]`)) : undefined;
+    if (rule.peers.some((p) => p.isAnywhere)) {
+      if (rule.peers.length > 1) fail(this, `${prop}.peers`, `must contain only NetworkPeer.anywhere() when it contains it, got ${rule.peers.length} peers`);
+      return { peers: undefined, ports };
     }
     const peers = rule.peers.map((p, i) => p._toKube(this, `${prop}.peers[${i}]`));
-    const ports = rule.ports && rule.ports.length > 0 ? rule.ports.map((p, i) => p._toKube(this, `${prop}.ports[${i}]`)) : undefined;
     return { peers, ports };
   }
 
@@ -410,7 +429,7 @@ export interface ExternalIngressOptions {
   readonly ports: readonly NetworkPort[];
   /**
    * Who may connect.
-   * @default - `allowExternalIngress`: any IPv4 and IPv6 address; `allowIngressController`: the pods of the
+   * @default - `allowExternalIngress`: `NetworkPeer.anywhere()`; `allowIngressController`: the pods of the
    * `ingress-nginx` namespace
    */
   readonly from?: readonly NetworkPeer[];
@@ -435,12 +454,14 @@ function workloadPolicy(workload: IWorkloadPeer, id: string, name: string, rule:
 
 /**
  * Allows traffic from outside the cluster to a workload exposed by a NodePort or LoadBalancer Service, on its pod
- * ports. The source address is usually a node's (SNAT) or the client's, so the default is any address.
+ * ports. The default source is anywhere: such a Service is reachable from anywhere anyway, and with
+ * `externalTrafficPolicy: Cluster` the source is SNATed to a node address, which some CNIs (Cilium, Antrea) do
+ * not match with an `ipBlock`. Pass `from: [NetworkPeer.ipBlock(...)]` to restrict it to client ranges.
  */
 export function allowExternalIngress(workload: IWorkloadPeer, options: ExternalIngressOptions): NetworkPolicy {
   if (options.ports.length === 0) fail(workload, 'ports', 'must list the exposed pod ports, got []');
   return workloadPolicy(workload, 'NetworkPolicy-from-external', options.name ?? `${workload.peerName}-from-external`, {
-    peers: options.from ?? [NetworkPeer.anyIpv4(), NetworkPeer.anyIpv6()],
+    peers: options.from ?? [NetworkPeer.anywhere()],
     ports: options.ports,
   });
 }

@@ -70,6 +70,12 @@ describe('NetworkPolicy', () => {
     expect(find(Testing.synth(chart), 'NetworkPolicy', 'from-anywhere').spec.ingress).toEqual([{ from: [{ namespaceSelector: {} }] }]);
   });
 
+  test('NetworkPeer.anywhere emits the rule without peers', () => {
+    const chart = testChart('demo');
+    new NetworkPolicy(chart, 'open-egress', { podSelector: {}, egress: [{ peers: [NetworkPeer.anywhere()], ports: [NetworkPort.tcp(443)] }] });
+    expect(find(Testing.synth(chart), 'NetworkPolicy', 'open-egress').spec.egress).toEqual([{ ports: [{ port: 443, protocol: 'TCP' }] }]);
+  });
+
   test('denyAll and allowDnsEgress stand alone', () => {
     const chart = testChart('demo');
     denyAll(chart, 'deny', { name: 'deny-ingress', policyTypes: [PolicyType.INGRESS] });
@@ -89,6 +95,7 @@ describe('NetworkPolicy', () => {
     ['a namespace peer with no labels', { ingress: [{ peers: [NetworkPeer.namespaces({})] }] }, "test/np: 'ingress[0].peers[0].namespaceSelector' must have at least one label (an empty selector matches every namespace; use NetworkPeer.allNamespaces() to mean that), got {}"],
     ['pods in a namespace with no labels', { egress: [{ peers: [NetworkPeer.podsInNamespaces({ app: 'x' }, {})] }] }, /'egress\[0\]\.peers\[0\]\.namespaceSelector' must have at least one label/],
     ['a rule with no peers', { ingress: [{ peers: [] }] }, /'ingress\[0\]\.peers' must contain at least one peer/],
+    ['anywhere with other peers', { egress: [{ peers: [NetworkPeer.anywhere(), NetworkPeer.pods({ a: 'b' })] }] }, "test/np: 'egress[0].peers' must contain only NetworkPeer.anywhere() when it contains it, got 2 peers"],
     ['an invalid CIDR', { egress: [{ peers: [NetworkPeer.ipBlock('10.0.0.0')] }] }, /'egress\[0\]\.peers\[0\]\.ipBlock.cidr' must be an IPv4 or IPv6 CIDR such as "10.0.0.0\/8", got "10.0.0.0"/],
     ['an invalid except', { egress: [{ peers: [NetworkPeer.ipBlock('10.0.0.0/8', ['300.1.0.0/16'])] }] }, /'egress\[0\]\.peers\[0\]\.ipBlock.except\[0\]' must be an IPv4 or IPv6 CIDR/],
     ['port 0', { ingress: [{ peers: [NetworkPeer.pods({ a: 'b' })], ports: [NetworkPort.tcp(0)] }] }, /'ingress\[0\]\.ports\[0\]\.port' must be a port number between 1 and 65535, got 0/],
@@ -112,7 +119,7 @@ describe('NetworkPolicy', () => {
 });
 
 describe('external ingress', () => {
-  test('a NodePort/LoadBalancer workload is reachable from any address on its pod port only', () => {
+  test('a NodePort/LoadBalancer workload is reachable from anywhere on its pod port only', () => {
     const chart = testChart('demo');
     const web = new StandInWorkload(chart, 'web', { port: 8080, serviceType: kplus.ServiceType.LOAD_BALANCER });
     allowExternalIngress(web, { ports: [NetworkPort.tcp(8080)] });
@@ -122,8 +129,17 @@ describe('external ingress', () => {
     expect(p.spec).toEqual({
       podSelector: { matchLabels: sel('web') },
       policyTypes: ['Ingress'],
-      ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }], ports: [{ port: 8080, protocol: 'TCP' }] }],
+      ingress: [{ ports: [{ port: 8080, protocol: 'TCP' }] }],
     });
+  });
+
+  test('external sources can be restricted to address ranges', () => {
+    const chart = testChart('demo');
+    const web = new StandInWorkload(chart, 'web', { port: 8080, serviceType: kplus.ServiceType.NODE_PORT });
+    allowExternalIngress(web, { ports: [NetworkPort.tcp(8080)], from: [NetworkPeer.anyIpv4(), NetworkPeer.anyIpv6()] });
+    expect(find(Testing.synth(chart), 'NetworkPolicy', 'web-from-external').spec.ingress).toEqual([
+      { from: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }], ports: [{ port: 8080, protocol: 'TCP' }] },
+    ]);
   });
 
   test('an Ingress-exposed workload admits the ingress controller namespace (configurable)', () => {
@@ -204,7 +220,8 @@ describe('a wired web -> api -> db app', () => {
   test('no policy allows an unwired pair (web -> db, db -> web, reverse edges, db -> api)', () => {
     const policies = allOf(build(), 'NetworkPolicy');
     for (const [from, to] of [['web', 'db'], ['db', 'web'], ['api', 'web'], ['db', 'api']]) {
-      expect(allowingPolicies(policies, pods(from), pods(to))).toEqual({ egress: [], ingress: [] });
+      // the sender's egress is never opened; web alone admits ingress from anywhere (it is exposed by a LoadBalancer)
+      expect(allowingPolicies(policies, pods(from), pods(to))).toEqual({ egress: [], ingress: to === 'web' ? ['web-from-external'] : [] });
     }
   });
 
