@@ -42,6 +42,7 @@ SCANNERS = ("kube-score", "checkov")
 # seccomp is required by Pod Security "restricted"; port checks catch unnamed
 # or duplicate container ports that Services and NetworkPolicies refer to.
 KUBE_SCORE_OPTIONAL = ("container-seccomp-profile", "container-ports-check")
+KUBE_SCORE_WARNING = 5
 
 
 class GateError(Exception):
@@ -247,7 +248,9 @@ def kube_score_findings(proc: subprocess.Popen, docs: list[Doc]) -> tuple[list[F
         where = doc.where if doc else f"{show(o.get('file_name', '?'))}:{o.get('file_row', '?')}"
         for c in o.get("checks") or []:
             checks += 1
-            if c.get("skipped") or c.get("grade", 0) >= 10:
+            # kube-score's grades: 1 CRITICAL, 5 WARNING, 7 "almost OK" and 10 OK; it reports 7 as OK
+            # (e.g. "missing a livenessProbe ... only recommended if you really need one")
+            if c.get("skipped") or c.get("grade", 0) > KUBE_SCORE_WARNING:
                 continue
             level = "CRITICAL" if c["grade"] <= 1 else "WARNING"
             comments = c.get("comments") or []
