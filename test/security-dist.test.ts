@@ -2,14 +2,17 @@
  * The restricted walker (`assertRestricted`) on a whole app built from the security constructs, and on
  * manifests that break each rule it checks (so a walker that passes everything would fail here).
  *
- * The reference app's charts (lib/charts, synthesized by main.ts) are walked the same way:
- *   assertRestricted(app.charts.flatMap((c) => Testing.synth(c)))
+ * The reference app's charts (lib/charts, what main.ts synthesizes into dist/) are walked the same way.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Namespace } from '../lib/namespace';
 import { NetworkPort, allowExternalIngress } from '../lib/network-policy';
 import { ApiGroup, READ_VERBS, Rbac } from '../lib/rbac';
+import { buildReferenceApp } from '../lib/charts';
 import { grantApiAccess } from '../lib/service-account';
 import { connect } from '../lib/wiring';
 import { Manifest, find, synthAll } from './util';
@@ -40,6 +43,45 @@ function compliant(): Manifest {
   const m = find(app(), 'Deployment', 'api', 'dev');
   return JSON.parse(JSON.stringify(m));
 }
+
+describe('the reference app (main.ts)', () => {
+  const variable = 'DEV_DB_PASSWORD';
+  let secretsDir: string;
+  let saved: string | undefined;
+  beforeAll(() => {
+    secretsDir = mkdtempSync(join(tmpdir(), 'kubecraft-security-'));
+    saved = process.env[variable];
+    process.env[variable] = Buffer.from('security-dist-test').toString('hex'); // made at run time, never a literal
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env[variable];
+    else process.env[variable] = saved;
+    rmSync(secretsDir, { recursive: true, force: true });
+  });
+
+  function referenceApp(): Manifest[] {
+    const a = Testing.app();
+    buildReferenceApp(a, { secretsDir });
+    return a.charts.flatMap((c) => Testing.synth(c));
+  }
+
+  test('every pod of every environment passes restricted, as its own ServiceAccount without a token', () => {
+    const manifests = referenceApp();
+    // per environment: web blue and green, api, db
+    expect(assertRestricted(manifests)).toBeGreaterThanOrEqual(8);
+    expect(manifests.filter((m) => m.kind === 'ServiceAccount').every((m) => m.automountServiceAccountToken === false)).toBe(true);
+  });
+
+  test('every namespace enforces restricted and denies by default, with DNS egress only', () => {
+    const manifests = referenceApp();
+    const namespaces = manifests.filter((m) => m.kind === 'Namespace').map((m) => m.metadata.name);
+    expect(namespaces.sort()).toEqual(['dev', 'prod']);
+    for (const ns of namespaces) {
+      expect(find(manifests, 'NetworkPolicy', 'default-deny', ns).spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+      expect(find(manifests, 'NetworkPolicy', 'allow-dns', ns).spec.egress[0].ports).toEqual([{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }]);
+    }
+  });
+});
 
 describe('assertRestricted', () => {
   test('passes every pod of an app built from the library, and counts them', () => {
