@@ -14,9 +14,9 @@ import { NetworkPort, allowExternalIngress } from '../lib/network-policy';
 import { ApiGroup, READ_VERBS, Rbac } from '../lib/rbac';
 import { buildReferenceApp } from '../lib/charts';
 import { grantApiAccess } from '../lib/service-account';
-import { connect } from '../lib/wiring';
+import { connect, connectionsOf } from '../lib/wiring';
 import { Manifest, find, synthAll } from './util';
-import { StandInWorkload, assertRestricted, podSpecIn, securityViolations } from './util-security';
+import { PodSet, StandInWorkload, allowingPolicies, assertRestricted, podSpecIn, securityViolations } from './util-security';
 
 /** dev and prod namespaces with the same web -> api -> db app, RBAC and an API client. */
 function app(): Manifest[] {
@@ -60,10 +60,59 @@ describe('the reference app (main.ts)', () => {
   });
 
   function referenceApp(): Manifest[] {
+    return referenceAppWithConnections().manifests;
+  }
+
+  function referenceAppWithConnections() {
     const a = Testing.app();
     buildReferenceApp(a, { secretsDir });
-    return a.charts.flatMap((c) => Testing.synth(c));
+    return { manifests: a.charts.flatMap((c) => Testing.synth(c)), connections: connectionsOf(a) };
   }
+
+  /** The pods the workloads will run: one set per Deployment, one per StatefulSet ordinal (with its pod-name label). */
+  function podSets(manifests: Manifest[]): (PodSet & { id: string })[] {
+    const out: (PodSet & { id: string })[] = [];
+    for (const m of manifests) {
+      const labels = m.spec?.template?.metadata?.labels;
+      if (m.kind === 'Deployment') out.push({ id: `${m.metadata.namespace}/${m.metadata.name}`, namespace: m.metadata.namespace, labels });
+      if (m.kind === 'StatefulSet') {
+        for (let i = 0; i < (m.spec.replicas ?? 1); i++) {
+          const pod = `${m.metadata.name}-${i}`;
+          out.push({ id: `${m.metadata.namespace}/${pod}`, namespace: m.metadata.namespace, labels: { ...labels, 'statefulset.kubernetes.io/pod-name': pod } });
+        }
+      }
+    }
+    return out;
+  }
+
+  test('pods talk exactly along the wiring: every wired pair is allowed on both sides, no other pair is', () => {
+    const { manifests, connections } = referenceAppWithConnections();
+    const policies = manifests.filter((m) => m.kind === 'NetworkPolicy');
+    const pods = podSets(manifests);
+    const within = (sel: Record<string, string>, labels: Record<string, string>) => Object.entries(sel).every(([k, v]) => labels[k] === v);
+    const allowed: string[] = [];
+    const wired: string[] = [];
+    for (const a of pods) {
+      for (const b of pods) {
+        if (a === b) continue;
+        const r = allowingPolicies(policies, a, b);
+        if (r.egress.length > 0 && r.ingress.length > 0) allowed.push(`${a.id} -> ${b.id}`);
+        const edge = connections.find((c) => (c.from.namespace === a.namespace && within(c.from.podSelector, a.labels)
+          && c.to.namespace === b.namespace && within(c.to.podSelector, b.labels)));
+        if (edge) {
+          wired.push(`${a.id} -> ${b.id}`);
+          for (const p of edge.ports) expect(allowingPolicies(policies, a, b, p.port).egress).not.toEqual([]);
+          expect(allowingPolicies(policies, a, b, 1)).toEqual({ egress: [], ingress: [] });
+        }
+      }
+    }
+    expect(wired.length).toBeGreaterThan(0);
+    expect(allowed.sort()).toEqual(wired.sort());
+    // and no pod's egress is opened beyond its wiring and DNS
+    for (const p of policies) {
+      for (const rule of p.spec.egress ?? []) expect(rule.to).toBeDefined();
+    }
+  });
 
   test('every pod of every environment passes restricted, as its own ServiceAccount without a token', () => {
     const manifests = referenceApp();
