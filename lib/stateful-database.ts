@@ -20,7 +20,7 @@ import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../imports/k8s';
 import { AppContainerOptions, ResourceOptions, addContainer, resolveContainer } from './container';
 import { DisruptionBudget, DisruptionBudgetOptions, validateDisruptionBudget } from './disruption-budget';
-import { AppIdentity, recommendedLabels, selectorLabels, versionFromImage } from './labels';
+import { AppIdentity, LABEL, MANAGED_BY, recommendedLabels, selectorLabels, versionFromImage } from './labels';
 import {
   DEFAULT_USER_ID, PodSecurityOptions, ResolvedPodSecurity, applyPodSecurity, podSecurityContextProps, resolvePodSecurity,
 } from './pod-security';
@@ -133,6 +133,7 @@ export interface StatefulDatabaseProps extends Omit<AppContainerOptions, 'readin
   readonly name?: string;
   /**
    * The headless governing Service's name (`serviceName`): pods are `<name>-<i>.<serviceName>.<ns>.svc.cluster.local`.
+   * Immutable once applied.
    * @default - the same as `name`
    */
   readonly serviceName?: string;
@@ -173,12 +174,14 @@ export interface StatefulDatabaseProps extends Omit<AppContainerOptions, 'readin
   readonly replicas?: number;
   /**
    * The claim templates, each mounted in the main container. Immutable once applied (Kubernetes forbids
-   * changing `volumeClaimTemplates` of an existing StatefulSet).
+   * changing `volumeClaimTemplates` of an existing StatefulSet), so their labels are only the selector labels
+   * and `managed-by`: a new image version, component or part-of never touches them.
    * @default - none (add with `addVolumeClaimTemplate`)
    */
   readonly volumeClaimTemplates?: VolumeClaimTemplate[];
   /**
    * `OrderedReady` starts pods one by one, each after the previous is ready; `Parallel` starts them all at once.
+   * Immutable once applied.
    * @default kplus.PodManagementPolicy.ORDERED_READY
    */
   readonly podManagementPolicy?: kplus.PodManagementPolicy;
@@ -675,7 +678,8 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
         ...this.templates.map((t) => ({ name: t.name, mountPath: t.mountPath, subPath: t.subPath })),
       ],
     }));
-    const claimLabels = recommendedLabels({ ...this.identity, version: undefined });
+    // claim templates are immutable once applied: only labels that can never change (the selector's and managed-by)
+    const claimLabels = { ...selectorLabels(this.identity), [LABEL.MANAGED_BY]: MANAGED_BY };
     return {
       replicas: this.replicas,
       serviceName: this.serviceName,

@@ -108,8 +108,10 @@ describe('StatefulDatabase', () => {
     expect(set.spec.template.metadata.labels['app.kubernetes.io/version']).toBe('16.4');
     expect(Object.keys(set.spec.template.metadata.labels).some((k) => k.startsWith('cdk8s.io'))).toBe(false);
     expect(set.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/instance': 'db' });
-    // claim templates are immutable: they must not carry the version, which changes with every image bump
-    expect(set.spec.volumeClaimTemplates[0].metadata.labels['app.kubernetes.io/version']).toBeUndefined();
+    // claim templates are immutable: only labels that never change (no version, component or part-of)
+    expect(set.spec.volumeClaimTemplates[0].metadata.labels).toEqual({
+      'app.kubernetes.io/name': 'db', 'app.kubernetes.io/instance': 'db', 'app.kubernetes.io/managed-by': 'kubecraft',
+    });
   });
 
   test('quantities synthesize as strings, never null, for every template (string or Size)', () => {
