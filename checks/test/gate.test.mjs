@@ -73,11 +73,13 @@ test('the good fixtures pass with no finding and no exception', async () => {
 describe('the bad fixtures fail the gate, each with exactly its expected findings', () => {
   const files = yamlIn(BAD);
   // One gate run over the good fixtures plus every bad one (a run costs seconds);
-  // findings are attributed to fixtures by the file they point at.
+  // findings are attributed to fixtures by the file they point at. The run uses an
+  // empty exceptions file: what the project excepts must not hide what the gate detects.
   let run;
   const dir = workdir(files.map((f) => join(BAD, f)));
   before(async () => {
-    run = await runGate([join(dir, 'manifests')]);
+    writeFileSync(join(dir, 'no-exceptions.yaml'), 'exceptions: []\n');
+    run = await runGate(['--exceptions', join(dir, 'no-exceptions.yaml'), join(dir, 'manifests')]);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
