@@ -96,7 +96,9 @@ function checkCidr(scope: IConstruct, prop: string, cidr: string): void {
 
 function checkLabels(scope: IConstruct, prop: string, labels: Record<string, string>): void {
   for (const [k, v] of Object.entries(labels)) {
-    const [prefix, name] = k.includes('/') ? k.split('/', 2) : [undefined, k];
+    const parts = k.split('/');
+    if (parts.length > 2) fail(scope, prop, `has an invalid label key ${show(k)}`);
+    const [prefix, name] = parts.length === 2 ? parts : [undefined, k];
     if (prefix !== undefined) checkDnsSubdomain(scope, `${prop} key`, prefix);
     if (!name || name.length > 63 || !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name)) {
       fail(scope, `${prop}`, `has an invalid label key ${show(k)}`);

@@ -103,6 +103,7 @@ describe('NetworkPolicy', () => {
     ['an invalid port name', { ingress: [{ peers: [NetworkPeer.pods({ a: 'b' })], ports: [NetworkPort.named('HTTP_port')] }] }, /'ingress\[0\]\.ports\[0\]\.port' must be a port name/],
     ['an invalid label value', { ingress: [{ peers: [NetworkPeer.pods({ app: 'not ok' })] }] }, /'ingress\[0\]\.peers\[0\]\.podSelector\["app"\]' must be a valid label value/],
     ['an invalid pod selector key', { podSelector: { 'bad key': 'x' } }, /'podSelector' has an invalid label key "bad key"/],
+    ['a label key with two slashes', { podSelector: { 'a.io/b/c': 'x' } }, /'podSelector' has an invalid label key "a.io\/b\/c"/],
   ])('%s throws', (_what, props, message) => {
     expect(() => new NetworkPolicy(testChart('demo'), 'np', { podSelector: { app: 'api' }, ...props })).toThrow(message);
   });
