@@ -13,6 +13,7 @@
  * @see https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#canary-deployment
  */
+import { resolveSpreadAcrossHosts, spreadAcrossHosts } from './scheduling';
 import { ApiObject, Duration, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
@@ -94,7 +95,7 @@ export type BlueGreenSharedProps = Pick<WebAppProps,
   | 'readiness' | 'liveness' | 'startup' | 'command' | 'args' | 'env' | 'envFrom' | 'imagePullPolicy' | 'writablePaths'
   | 'podSecurity' | 'securityContext' | 'strategy' | 'minReadySeconds' | 'revisionHistoryLimit'
   | 'progressDeadlineSeconds' | 'terminationGracePeriodSeconds' | 'service' | 'disruptionBudget' | 'ingress'
-  | 'ingressControllerNamespace' | 'podAnnotations'>;
+  | 'ingressControllerNamespace' | 'podAnnotations' | 'spreadAcrossHosts'>;
 
 /** Props of {@link BlueGreenDeployment}. */
 export interface BlueGreenDeploymentProps extends BlueGreenSharedProps {
@@ -306,6 +307,7 @@ export class BlueGreenDeployment extends Construct implements IBackend, IConsume
       obj.addJsonPatch(JsonPatch.remove(`/spec/template/metadata/labels/${kplus.Pod.ADDRESS_LABEL.replace(/\//g, '~1')}`));
       obj.addJsonPatch(JsonPatch.add('/spec/revisionHistoryLimit', revisionHistoryLimit));
       applyPodSecurity(deployment, this.podSecurity);
+      if (resolveSpreadAcrossHosts(props.spreadAcrossHosts, this.replicas[v.name])) spreadAcrossHosts(this, deployment, selector);
       this.containers[v.name] = addContainer(deployment, deployment, resolved);
       this.deployments[v.name] = deployment;
 

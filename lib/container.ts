@@ -3,10 +3,11 @@
  * resources, probes, and a Pod Security "restricted" security context with writable emptyDirs where the
  * process needs to write.
  */
-import { Size } from 'cdk8s';
+import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
-import { ContainerSecurityOptions, ResolvedPodSecurity, containerSecurityContextProps } from './pod-security';
+import * as k8s from '../imports/k8s';
+import { ContainerSecurityOptions, ResolvedPodSecurity, containerSecurityContextProps, podSpecPath } from './pod-security';
 import { checkDnsLabel, checkImage, checkPort, checkPortName, checkUnique, fail, parseQuantity } from './validate';
 
 /** A named container port. */
@@ -44,6 +45,16 @@ export interface ResourceOptions {
    * @default Size.mebibytes(256)
    */
   readonly memoryLimit?: Size;
+  /**
+   * Local ephemeral storage requested (container logs, writable layer, emptyDirs).
+   * @default Size.mebibytes(64)
+   */
+  readonly ephemeralStorageRequest?: Size;
+  /**
+   * Local ephemeral storage limit (evicted above it). Covers the writable emptyDirs (64Mi each) and logs.
+   * @default Size.mebibytes(512)
+   */
+  readonly ephemeralStorageLimit?: Size;
 }
 
 /** The documented resource defaults (small, explicit, never cdk8s-plus's 1 CPU / 1.5 CPU). */
@@ -52,6 +63,8 @@ export const DEFAULT_RESOURCES = {
   cpuLimit: kplus.Cpu.millis(500),
   memoryRequest: Size.mebibytes(128),
   memoryLimit: Size.mebibytes(256),
+  ephemeralStorageRequest: Size.mebibytes(64),
+  ephemeralStorageLimit: Size.mebibytes(512),
 } as const;
 
 /** Options of one application container. */
@@ -95,7 +108,7 @@ export interface AppContainerOptions {
   readonly envFrom?: kplus.EnvFrom[];
   /**
    * Resource requests and limits, merged over `DEFAULT_RESOURCES`.
-   * @default DEFAULT_RESOURCES (cpu 100m/500m, memory 128Mi/256Mi)
+   * @default DEFAULT_RESOURCES (cpu 100m/500m, memory 128Mi/256Mi, ephemeral storage 64Mi/512Mi)
    */
   readonly resources?: ResourceOptions;
   /**
@@ -133,6 +146,8 @@ export interface AppContainerOptions {
 /** The resolved, validated form of a container's options. */
 export interface ResolvedContainer {
   readonly props: kplus.ContainerProps;
+  /** Ephemeral storage in mebibytes (rendered by `addContainer`: cdk8s-plus-27 only renders whole gibibytes). */
+  readonly ephemeralStorage: { readonly requestMi: number; readonly limitMi: number };
   readonly ports: ContainerPortSpec[];
   readonly writablePaths: string[];
 }
@@ -166,6 +181,11 @@ export function resolveContainer(
   }
   if (r.memoryLimit.toMebibytes() < r.memoryRequest.toMebibytes()) {
     fail(scope, p('resources.memoryLimit'), `must be >= memoryRequest (${r.memoryRequest.toMebibytes()}Mi), got ${r.memoryLimit.toMebibytes()}Mi`);
+  }
+
+  const ephemeralStorage = { requestMi: r.ephemeralStorageRequest.toMebibytes(), limitMi: r.ephemeralStorageLimit.toMebibytes() };
+  if (ephemeralStorage.limitMi < ephemeralStorage.requestMi) {
+    fail(scope, p('resources.ephemeralStorageLimit'), `must be >= ephemeralStorageRequest (${ephemeralStorage.requestMi}Mi), got ${ephemeralStorage.limitMi}Mi`);
   }
 
   const writablePaths = opts.writablePaths ?? ['/tmp'];
@@ -204,7 +224,7 @@ export function resolveContainer(
     startup: probeOnPort(opts.startup, firstPort),
     securityContext: containerSecurityContextProps(scope, pod, opts.securityContext, p('securityContext')),
   };
-  return { props, ports, writablePaths };
+  return { props, ports, writablePaths, ephemeralStorage };
 }
 
 /** The parts of a cdk8s-plus-27 (2.9.5) Probe that say which port it targets. */
@@ -248,6 +268,12 @@ export function volumeNameForPath(path: string): string {
  */
 export function addContainer(scope: Construct, workload: kplus.AbstractPod, resolved: ResolvedContainer, volumePrefix = '', init = false): kplus.Container {
   const container = init ? workload.addInitContainer(resolved.props) : workload.addContainer(resolved.props);
+  // ephemeral-storage through typed L1 quantities: cdk8s-plus-27 renders it only in whole gibibytes (64Mi throws)
+  const index = (init ? workload.initContainers : workload.containers).indexOf(container);
+  const path = `${podSpecPath(workload)}/${init ? 'initContainers' : 'containers'}/${index}/resources`;
+  const obj = ApiObject.of(workload);
+  obj.addJsonPatch(JsonPatch.add(`${path}/requests/ephemeral-storage`, k8s.Quantity.fromString(`${resolved.ephemeralStorage.requestMi}Mi`)));
+  obj.addJsonPatch(JsonPatch.add(`${path}/limits/ephemeral-storage`, k8s.Quantity.fromString(`${resolved.ephemeralStorage.limitMi}Mi`)));
   for (const path of resolved.writablePaths) {
     const volName = `${volumePrefix}${volumeNameForPath(path)}`;
     const vol = kplus.Volume.fromEmptyDir(scope, `Writable-${volName}`, volName, { sizeLimit: Size.mebibytes(64) });

@@ -20,6 +20,8 @@ export const DNS_WAIT_RESOURCES: ResourceOptions = {
   cpuLimit: kplus.Cpu.millis(100),
   memoryRequest: Size.mebibytes(16),
   memoryLimit: Size.mebibytes(32),
+  ephemeralStorageRequest: Size.mebibytes(16),
+  ephemeralStorageLimit: Size.mebibytes(128),
 };
 
 /**
@@ -64,7 +66,7 @@ export interface DnsWaitOptions {
   readonly containerName?: string;
   /**
    * Resources, merged over `DNS_WAIT_RESOURCES`.
-   * @default DNS_WAIT_RESOURCES (cpu 10m/100m, memory 16Mi/32Mi)
+   * @default DNS_WAIT_RESOURCES (cpu 10m/100m, memory 16Mi/32Mi, ephemeral storage 16Mi/128Mi)
    */
   readonly resources?: ResourceOptions;
 }

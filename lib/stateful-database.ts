@@ -14,6 +14,7 @@
  *
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/
  */
+import { preferredHostAntiAffinity, resolveSpreadAcrossHosts } from './scheduling';
 import { ApiObjectMetadataDefinition, Duration, Lazy, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
@@ -241,6 +242,12 @@ export interface StatefulDatabaseProps extends Omit<AppContainerOptions, 'readin
    * @default - none
    */
   readonly disruptionBudget?: DisruptionBudgetOptions | boolean;
+  /**
+   * Prefer distinct nodes for the replicas (a soft pod anti-affinity on `kubernetes.io/hostname`), so losing one
+   * node never takes every replica with it. It never blocks scheduling.
+   * @default - true when replicas > 1
+   */
+  readonly spreadAcrossHosts?: boolean;
 }
 
 /** The StatefulSet workload: a `kplus.AbstractPod` whose API object is the L1 `KubeStatefulSet`. */
@@ -357,6 +364,8 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
   private readonly templates: ResolvedVolumeClaimTemplate[] = [];
   private readonly mountPaths = new Set<string>();
   private readonly minReadySeconds: number;
+  /** Whether the replicas prefer distinct nodes. */
+  public readonly spreadAcrossHosts: boolean;
   private readonly revisionHistoryLimit: number;
   private readonly podBackends = new Map<number, StatefulPodBackend>();
   private readonly containerNames = new Set<string>();
@@ -403,6 +412,7 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
       if (!Object.values(PvcRetention).includes(v)) fail(this, `pvcRetentionPolicy.${k}`, `must be one of ${Object.values(PvcRetention).join(', ')}, got ${show(v)}`);
     }
     this.minReadySeconds = props.minReadySeconds ?? 0;
+    this.spreadAcrossHosts = resolveSpreadAcrossHosts(props.spreadAcrossHosts, this.replicas);
     checkInt(this, 'minReadySeconds', this.minReadySeconds, { min: 0 });
     this.revisionHistoryLimit = props.revisionHistoryLimit ?? 10;
     checkInt(this, 'revisionHistoryLimit', this.revisionHistoryLimit, { min: 0 });
@@ -691,7 +701,7 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
       persistentVolumeClaimRetentionPolicy: { ...this.pvcRetentionPolicy },
       template: {
         metadata: this.statefulSet.podMetadata.toJson(),
-        spec: { ...pod, containers },
+        spec: { ...pod, containers, affinity: this.spreadAcrossHosts ? preferredHostAntiAffinity(selectorLabels(this.identity)) : undefined },
       },
       volumeClaimTemplates: this.templates.length === 0 ? undefined : this.templates.map((t) => ({
         metadata: { name: t.name, labels: { ...claimLabels } },

@@ -24,6 +24,7 @@ import { DisruptionBudget, DisruptionBudgetOptions, validateDisruptionBudget } f
 import { AppIngress, AppIngressOptions } from './ingress';
 import { AppIdentity, recommendedLabels, selectorLabels, versionFromImage } from './labels';
 import { ContainerSecurityOptions, PodSecurityOptions, ResolvedPodSecurity, applyPodSecurity, podSecurityContextProps, resolvePodSecurity } from './pod-security';
+import { resolveSpreadAcrossHosts, spreadAcrossHosts } from './scheduling';
 import { AppService, AppServiceOptions, ServiceProtocol, ServiceType } from './service';
 import {
   checkDnsLabel, checkInt, checkIntOrPercent, checkLabelValue, checkNodePort, checkPort, checkPortName, checkUnique, fail, show,
@@ -313,6 +314,12 @@ export interface WebAppProps {
    */
   readonly topologySpread?: TopologySpreadOptions[];
   /**
+   * Prefer distinct nodes for the replicas (a soft pod anti-affinity on `kubernetes.io/hostname`), so losing one
+   * node never takes every replica with it. It never blocks scheduling.
+   * @default - true when more than one pod may run (replicas or the autoscaler's maximum > 1)
+   */
+  readonly spreadAcrossHosts?: boolean;
+  /**
    * An Ingress to the Service.
    * @default - none
    */
@@ -475,6 +482,9 @@ export class WebApp extends Construct implements IBackend, IConsumer {
     deploymentObject.addJsonPatch(JsonPatch.remove(`/spec/template/metadata/labels/${kplus.Pod.ADDRESS_LABEL.replace(/\//g, '~1')}`));
     deploymentObject.addJsonPatch(JsonPatch.add('/spec/revisionHistoryLimit', revisionHistoryLimit));
     applyPodSecurity(this.deployment, this.podSecurity);
+    if (resolveSpreadAcrossHosts(props.spreadAcrossHosts, props.autoscaling?.maxReplicas ?? this.replicas)) {
+      spreadAcrossHosts(this, this.deployment, selectorLabels(this.identity));
+    }
     if (props.topologySpread && props.topologySpread.length > 0) {
       deploymentObject.addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', this.topologySpread(props.topologySpread)));
     }

@@ -85,8 +85,8 @@ describe('BlueGreenDeployment', () => {
     expect(appContainer(green).env).toEqual([{ name: 'LOG_LEVEL', value: 'info' }, { name: 'COLOR', value: 'green' }]);
     expect(appContainer(blue).args).toBeUndefined();
     expect(appContainer(green).args).toEqual(['--feature=x']);
-    expect(appContainer(blue).resources.limits).toEqual({ cpu: '500m', memory: '512Mi' });
-    expect(appContainer(green).resources.limits).toEqual({ cpu: '250m', memory: '512Mi' });
+    expect(appContainer(blue).resources.limits).toEqual({ cpu: '500m', memory: '512Mi', 'ephemeral-storage': '512Mi' });
+    expect(appContainer(green).resources.limits).toEqual({ cpu: '250m', memory: '512Mi', 'ephemeral-storage': '512Mi' });
   });
 
   test('the selectors of two versions never overlap', () => {

@@ -50,7 +50,7 @@ describe('dnsWaitInitContainer', () => {
     expect(restrictedViolations(spec)).toEqual([]);
     expect(c.image).toBe('busybox:1.36.1');
     expect(env(c)).toEqual({ DNS_NAME: 'api.dev.svc.cluster.local', TIMEOUT_SECONDS: '30', INTERVAL_SECONDS: '3' });
-    expect(c.resources).toEqual({ requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '32Mi' } });
+    expect(c.resources).toEqual({ requests: { cpu: '10m', memory: '16Mi', 'ephemeral-storage': '16Mi' }, limits: { cpu: '100m', memory: '32Mi', 'ephemeral-storage': '128Mi' } });
     expect(c.readinessProbe).toBeUndefined();
     expect(c.volumeMounts).toBeUndefined();
     expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, runAsNonRoot: true });
@@ -64,8 +64,8 @@ describe('dnsWaitInitContainer', () => {
     });
     const c = initContainer(podSpecOf(find(Testing.synth(chart), 'Pod', web.name)), 'dns-gate');
     expect(c.image).toBe('registry.example/busybox:1.36.1');
-    expect(c.resources.limits).toEqual({ cpu: '100m', memory: '48Mi' });
-    expect(c.resources.requests).toEqual({ cpu: '10m', memory: '16Mi' });
+    expect(c.resources.limits).toEqual({ cpu: '100m', memory: '48Mi', 'ephemeral-storage': '128Mi' });
+    expect(c.resources.requests).toEqual({ cpu: '10m', memory: '16Mi', 'ephemeral-storage': '16Mi' });
   });
 
   test('the script takes the name from its environment, never from a $(VAR) Kubernetes would expand', () => {

@@ -133,7 +133,7 @@ describe('AppPod', () => {
 
   test('resources are emitted as given (cpu 0.1 or 500m), no other values injected', () => {
     const { spec } = synthPod({ resources: { cpuRequest: kplus.Cpu.units(0.1), cpuLimit: kplus.Cpu.millis(500), memoryRequest: Size.mebibytes(64), memoryLimit: Size.mebibytes(64) } });
-    expect(container(spec, 'app').resources).toEqual({ requests: { cpu: '0.1', memory: '64Mi' }, limits: { cpu: '500m', memory: '64Mi' } });
+    expect(container(spec, 'app').resources).toEqual({ requests: { cpu: '0.1', memory: '64Mi', 'ephemeral-storage': '64Mi' }, limits: { cpu: '500m', memory: '64Mi', 'ephemeral-storage': '512Mi' } });
   });
 
   test('pod security can use the image user', () => {

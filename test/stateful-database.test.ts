@@ -237,7 +237,7 @@ describe('StatefulDatabase', () => {
     const c = mainContainer(find(synthAll(chart), 'StatefulSet', 'db'), 'db');
     expect(c.readinessProbe.exec.command).toEqual(['pg_isready', '-h', '127.0.0.1']);
     expect(c.livenessProbe.tcpSocket.port).toBe(5432);
-    expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '1024Mi' } });
+    expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '64Mi' }, limits: { cpu: '500m', memory: '1024Mi', 'ephemeral-storage': '512Mi' } });
   });
 
   test('credentials and config from a ConfigBundle: env values, envFrom, a read-only volume and the rollout annotation', () => {

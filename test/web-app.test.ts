@@ -62,7 +62,7 @@ describe('WebApp', () => {
       expect(c.image).toBe(IMAGE);
       expect(c.imagePullPolicy).toBe('IfNotPresent');
       expect(c.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
-      expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
+      expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '64Mi' }, limits: { cpu: '500m', memory: '256Mi', 'ephemeral-storage': '512Mi' } });
       expect(c.readinessProbe.tcpSocket).toEqual({ port: 8080 });
       expect(c.livenessProbe).toBeUndefined();
       expect(c.startupProbe).toBeUndefined();
@@ -201,7 +201,7 @@ describe('WebApp', () => {
     });
     const d = find(all(), 'Deployment', 'api');
     const c = mainContainer(all());
-    expect(c.resources).toEqual({ requests: { cpu: '250m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
+    expect(c.resources).toEqual({ requests: { cpu: '250m', memory: '128Mi', 'ephemeral-storage': '64Mi' }, limits: { cpu: '500m', memory: '512Mi', 'ephemeral-storage': '512Mi' } });
     expect(c.command).toEqual(['/app/server']);
     expect(c.args).toEqual(['--port=$(PORT)']);
     expect(c.env).toEqual([{ name: 'PORT', value: '8080' }]);
