@@ -81,8 +81,19 @@ describe('reference app', () => {
       const apiEnv = podSpecOf(find(objects, 'Deployment', 'api')).containers[0].env;
       expect(apiEnv).toContainEqual({ name: 'DB_HOST', value: `db-0.db.${ns}.svc.cluster.local` });
       expect(apiEnv).toContainEqual({ name: 'DATABASE_URL', value: `postgres://db-0.db.${ns}.svc.cluster.local:5432` });
+      // the password travels as a file of a read-only Secret volume, never as an env var
       const secretName = ns === 'prod' ? 'api-db-credentials' : 'api-secret';
-      expect(apiEnv).toContainEqual({ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: secretName, key: 'DB_PASSWORD' } } });
+      for (const w of [find(objects, 'Deployment', 'api'), find(objects, 'StatefulSet', 'db')]) {
+        const spec = podSpecOf(w);
+        const vol = spec.volumes.find((v: Manifest) => v.secret?.secretName === secretName);
+        expect(vol?.secret.defaultMode).toBe(0o440);
+        expect(spec.containers[0].volumeMounts).toContainEqual({ name: vol.name, mountPath: '/etc/secrets/db', readOnly: true });
+        expect(JSON.stringify(spec.containers[0].env ?? [])).not.toContain('secretKeyRef');
+        expect(JSON.stringify(spec.containers[0].envFrom ?? [])).not.toContain('secretRef');
+      }
+      expect(apiEnv).toContainEqual({ name: 'DB_PASSWORD_FILE', value: '/etc/secrets/db/DB_PASSWORD' });
+      const dbEnv = podSpecOf(find(objects, 'StatefulSet', 'db')).containers[0].env;
+      expect(dbEnv).toContainEqual({ name: 'POSTGRES_PASSWORD_FILE', value: '/etc/secrets/db/DB_PASSWORD' });
       expect(find(objects, 'StatefulSet', 'db').spec.serviceName).toBe('db');
       expect(find(objects, 'Service', 'db').spec.clusterIP).toBe('None');
     }
@@ -175,6 +186,7 @@ describe('the README synth command', () => {
       const docs = files.flatMap((file) => parseAllDocuments(readFileSync(join(dir, 'dist', file), 'utf8')).map((d) => d.toJS() as Manifest));
       const emitted = new Set(docs.map((o) => `${o.kind}/${o.metadata.name}`));
       const seen = new Set<string>();
+      let checkedRefs = 0;
       {
         for (const o of docs) {
           const ns = o.metadata.namespace;
@@ -183,17 +195,20 @@ describe('the README synth command', () => {
             expect(`StorageClass/${t.spec.storageClassName} before ${o.metadata.name}: ${seen.has(`StorageClass/${t.spec.storageClassName}`)}`).toMatch(/true$/);
           }
           const spec = ['Deployment', 'StatefulSet'].includes(o.kind) ? podSpecOf(o) : undefined;
-          for (const c of spec?.containers ?? []) {
-            for (const ref of c.envFrom ?? []) {
-              const dep = ref.configMapRef ? `ConfigMap/${ref.configMapRef.name}` : `Secret/${ref.secretRef.name}`;
-              if (!emitted.has(dep)) continue; // an existing Secret managed outside the app (prod)
-              expect(`${dep} before ${o.metadata.name}: ${seen.has(dep)}`).toMatch(/true$/);
-            }
+          const refs = [
+            ...(spec?.containers ?? []).flatMap((c: Manifest) => (c.envFrom ?? []).map((r: Manifest) => (r.configMapRef ? `ConfigMap/${r.configMapRef.name}` : `Secret/${r.secretRef.name}`))),
+            ...(spec?.volumes ?? []).flatMap((v: Manifest) => (v.configMap ? [`ConfigMap/${v.configMap.name}`] : v.secret ? [`Secret/${v.secret.secretName}`] : [])),
+          ];
+          for (const dep of refs) {
+            checkedRefs++;
+            if (!emitted.has(dep)) continue; // an existing Secret managed outside the app (prod)
+            expect(`${dep} before ${o.metadata.name}: ${seen.has(dep)}`).toMatch(/true$/);
           }
           seen.add(`${o.kind}/${o.metadata.name}`);
         }
       }
       expect(seen.has('Namespace/dev') && seen.has('Namespace/prod')).toBe(true);
+      expect(checkedRefs).toBeGreaterThanOrEqual(4);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -6,7 +6,7 @@
  * Objects are created in apply order: the Namespace (Pod Security "restricted", quota, limits, default-deny
  * NetworkPolicies, DNS egress) and the StorageClass first, then config, database, api and web.
  */
-import { Chart, ChartProps, Size } from 'cdk8s';
+import { Chart, ChartProps, Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import { BlueGreenDeployment } from '../blue-green';
@@ -18,6 +18,11 @@ import { DatabasePreset, StatefulDatabase } from '../stateful-database';
 import { StorageClass, VolumeBindingMode } from '../storage';
 import { WebApp } from '../web-app';
 import { EnvironmentSettings, SecretMode, WebSlot } from './settings';
+
+/** Where the api and the database find the Secret's keys as files (read-only, mode 0440). */
+export const SECRET_DIR = '/etc/secrets/db';
+/** Where the api finds the ConfigMap's keys as files. */
+export const CONFIG_DIR = '/etc/api';
 
 /** The app name every object is `part-of`. */
 export const PART_OF = 'shop';
@@ -97,7 +102,8 @@ export class EnvironmentChart extends Chart {
         size: s.db.storageSize,
         storageClass: this.storageClass,
         resources: s.db.resources,
-        env: { POSTGRES_USER: 'shop', POSTGRES_DB: 'shop', POSTGRES_PASSWORD: this.config.envValue('DB_PASSWORD') },
+        // the password is read from a file of the read-only Secret volume, never from an env var
+        env: { POSTGRES_USER: 'shop', POSTGRES_DB: 'shop', POSTGRES_PASSWORD_FILE: `${SECRET_DIR}/DB_PASSWORD` },
       }),
       name: 'db',
       component: 'database',
@@ -106,6 +112,7 @@ export class EnvironmentChart extends Chart {
       clientService: true,
       disruptionBudget: s.db.replicas > 1 ? { maxUnavailable: 1 } : false,
     });
+    this.config.mountSecret(this.db.container, SECRET_DIR);
     this.config.annotate(this.db);
 
     // 5. the api backend, wired to the database's primary by its stable per-pod DNS name
@@ -120,11 +127,19 @@ export class EnvironmentChart extends Chart {
       resources: s.api.resources,
       readiness: kplus.Probe.fromHttpGet('/readyz'),
       liveness: kplus.Probe.fromHttpGet('/healthz'),
-      envFrom: this.config.envFrom(),
-      env: { DB_PASSWORD: this.config.envValue('DB_PASSWORD'), DB_USER: 'shop', DB_NAME: 'shop' },
+      // config keys as env vars (configMapKeyRef) and as files; the password as a file of the Secret volume
+      env: {
+        LOG_LEVEL: this.config.envValue('LOG_LEVEL'),
+        PODINFO_UI_MESSAGE: this.config.envValue('PODINFO_UI_MESSAGE'),
+        DB_PASSWORD_FILE: `${SECRET_DIR}/DB_PASSWORD`,
+        DB_USER: 'shop',
+        DB_NAME: 'shop',
+      },
       disruptionBudget: { maxUnavailable: 1 },
       topologySpread: [],
     });
+    this.config.mountConfig(this.api.container, CONFIG_DIR);
+    this.config.mountSecret(this.api.container, SECRET_DIR);
     this.config.annotate(this.api);
     this.db.connectPrimary(this.api, { env: 'DATABASE_URL', scheme: 'postgres', hostEnv: 'DB_HOST' });
 
@@ -137,6 +152,7 @@ export class EnvironmentChart extends Chart {
       activeVersion: props.activeVersion ?? s.web.activeVersion,
       ports: [{ name: 'http', port: 8080, servicePort: 80 }],
       readiness: kplus.Probe.fromHttpGet('/'),
+      liveness: kplus.Probe.fromTcpSocket({ periodSeconds: Duration.seconds(20) }),
       disruptionBudget: { maxUnavailable: 1 },
       ingress: { className: s.web.ingressClass, host: s.web.host, tlsSecretName: s.web.tlsSecretName },
     });
