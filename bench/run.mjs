@@ -1,0 +1,309 @@
+#!/usr/bin/env node
+// Benchmark: `npm run bench` (node bench/run.mjs [--quick] [--only synth,scale,test]).
+//
+// Measures whole-process runs side by side, in one run, and writes bench/RESULTS.md:
+//   1. synth of the reference app: the README's `npm run synth` in the edit loop (a one-line change to a source
+//      file before every run, so no build output can be reused) vs the cdk8s default template's way
+//      (`npx cdk8s synth` with `app: npx ts-node main.ts`), plus `npx cdk8s synth` with this project's cdk8s.yaml.
+//   2. scaling: N web units in one chart and in one chart each, with the kubecraft library (KubecraftApp + WebApp)
+//      and with plain cdk8s (App + cdk8s-plus-27, bench/apps/plain-web-stack.ts).
+//   3. `npm test` wall time.
+// Each cell: median wall time over repeated runs, min-max, median CPU time (user+sys) and peak RSS.
+// Timing uses /usr/bin/time (GNU time) for CPU and peak RSS of the whole process tree.
+// No part of this runs in CI; it takes about 5-10 minutes on 2 cores.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const QUICK = args.includes('--quick');
+const onlyArg = args.find((a) => a.startsWith('--only'));
+const ONLY = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : args[args.indexOf(onlyArg) + 1]).split(',') : ['synth', 'scale', 'test'];
+const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+const BASE_ENV = { ...process.env, CDK8S_CHECK_UPGRADE: 'false', FORCE_COLOR: '0', NO_UPDATE_NOTIFIER: '1', BENCH_SECRET: 'bench-only-not-a-secret' };
+delete BASE_ENV.CDK8S_OUTDIR;
+
+const log = (...a) => console.error('[bench]', ...a);
+
+/** Runs one command (argv, no shell unless argv[0] is 'sh'), returns {wall, cpu, rss, ok, timedOut, out}. */
+function measure(argv, { cwd = ROOT, env = {}, timeoutSec = 600 } = {}) {
+  const statFile = path.join(os.tmpdir(), `kubecraft-bench-${process.pid}.time`);
+  const wrapped = ['timeout', '-k', '5', String(timeoutSec), ...argv];
+  const full = TIME ? [TIME, '-o', statFile, '-f', '%e %U %S %M', ...wrapped] : wrapped;
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(full[0], full.slice(1), { cwd, env: { ...BASE_ENV, ...env }, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  let cpu = NaN;
+  let rss = NaN;
+  if (TIME && fs.existsSync(statFile)) {
+    const last = fs.readFileSync(statFile, 'utf8').trim().split('\n').pop().split(' ');
+    cpu = Number(last[1]) + Number(last[2]);
+    rss = Number(last[3]) / 1024;
+    fs.rmSync(statFile, { force: true });
+  }
+  const timedOut = r.status === 124 || r.status === 137;
+  return { wall, cpu, rss, ok: r.status === 0, timedOut, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Repeats `run` (which returns a measure() result) and summarizes. */
+function repeat(label, reps, run, { warmup = 1 } = {}) {
+  for (let i = 0; i < warmup; i++) {
+    const w = run(-1 - i);
+    if (!w.ok) return fail(label, w);
+  }
+  const rs = [];
+  for (let i = 0; i < reps; i++) {
+    const r = run(i);
+    if (!r.ok) return fail(label, r);
+    rs.push(r);
+  }
+  const s = {
+    label,
+    n: rs.length,
+    median: median(rs.map((r) => r.wall)),
+    min: Math.min(...rs.map((r) => r.wall)),
+    max: Math.max(...rs.map((r) => r.wall)),
+    cpu: median(rs.map((r) => r.cpu)),
+    rss: Math.max(...rs.map((r) => r.rss)),
+  };
+  log(`${label}: median ${s.median.toFixed(2)} s (${s.min.toFixed(2)}-${s.max.toFixed(2)}, n=${s.n}), cpu ${s.cpu.toFixed(2)} s, peak ${s.rss.toFixed(0)} MB`);
+  return s;
+}
+
+function fail(label, r) {
+  const why = r.timedOut ? `timed out after ${r.wall.toFixed(0)} s` : 'failed';
+  log(`${label}: ${why}\n${r.out.split('\n').slice(-15).join('\n')}`);
+  return { label, failed: true, timedOut: r.timedOut, wall: r.wall, rss: r.rss };
+}
+
+const fmt = (s) => {
+  if (!s) return 'not run';
+  if (s.skipped) return s.skipped;
+  if (s.failed) return s.timedOut ? `> ${s.wall.toFixed(0)} s (timed out)` : 'FAILED';
+  return `${s.median.toFixed(2)} s (${s.min.toFixed(2)}-${s.max.toFixed(2)})`;
+};
+const fmtCpu = (s) => (s && !s.failed && !s.skipped ? `${s.cpu.toFixed(2)} s` : '-');
+const fmtRss = (s) => (s && !s.skipped && Number.isFinite(s.rss) ? `${s.rss.toFixed(0)} MB` : '-');
+
+// ---------------------------------------------------------------------------------------------------------
+// 1. synth of the reference app
+// ---------------------------------------------------------------------------------------------------------
+
+/** A throwaway copy of the project (node_modules symlinked) in which source files can be edited freely. */
+function projectCopy() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubecraft-bench-'));
+  const skip = new Set(['node_modules', '.git', 'dist', 'build', 'e2e', 'coverage']);
+  for (const entry of fs.readdirSync(ROOT)) {
+    if (skip.has(entry) || entry.startsWith('.dist')) continue;
+    fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  }
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  let reference = 'main.ts';
+  if (!fs.existsSync(path.join(ROOT, 'main.ts'))) {
+    reference = 'bench/apps/reference-standin.ts (main.ts did not exist)';
+    const src = fs.readFileSync(path.join(ROOT, 'bench/apps/reference-standin.ts'), 'utf8')
+      .replaceAll("'../../lib/", "'./lib/").replaceAll("'./plain-web-stack'", "'./bench/apps/plain-web-stack'");
+    fs.writeFileSync(path.join(dir, 'main.ts'), src);
+  }
+  return { dir, reference };
+}
+
+/** The source files the edit loop touches in turn: main.ts and the library file it leans on most. */
+function editTargets(dir) {
+  const candidates = ['main.ts', 'lib/web-app.ts', 'lib/app.ts'];
+  return candidates.filter((f) => fs.existsSync(path.join(dir, f))).slice(0, 2);
+}
+
+function oneLineEdit(dir, targets, i) {
+  const f = path.join(dir, targets[Math.abs(i) % targets.length]);
+  fs.appendFileSync(f, `// bench edit ${Date.now()}-${i}\n`);
+}
+
+function listDist(dir) {
+  const out = {};
+  const d = path.join(dir, 'dist');
+  for (const f of fs.readdirSync(d).sort()) out[f] = fs.readFileSync(path.join(d, f), 'utf8');
+  return out;
+}
+
+function benchSynth() {
+  const { dir, reference } = projectCopy();
+  log(`synth: project copy in ${dir} (reference app: ${reference})`);
+  const targets = editTargets(dir);
+  const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  const cdk8sYaml = fs.readFileSync(path.join(dir, 'cdk8s.yaml'), 'utf8');
+  const cdk8sApp = (cdk8sYaml.match(/^app:\s*(.+)$/m) ?? [])[1] ?? '?';
+  const reps = QUICK ? 3 : 10;
+  const slowReps = QUICK ? 2 : 5;
+  const edit = (i) => oneLineEdit(dir, targets, i);
+  const rows = {};
+  rows.fast = repeat('npm run synth (edit loop)', reps, (i) => { edit(i); return measure(['npm', 'run', '--silent', 'synth'], { cwd: dir }); });
+  const fastDist = rows.fast.failed ? {} : listDist(dir);
+  rows.cli = repeat('npx cdk8s synth (cdk8s.yaml app, edit loop)', slowReps, (i) => { edit(i); return measure(['npx', 'cdk8s', 'synth'], { cwd: dir }); });
+  rows.template = repeat('npx cdk8s synth, app: npx ts-node main.ts (edit loop)', slowReps, (i) => {
+    edit(i);
+    return measure(['npx', 'cdk8s', 'synth', '--app', 'npx ts-node main.ts'], { cwd: dir });
+  });
+  const sameOutput = !rows.template.failed && !rows.fast.failed && JSON.stringify(listDist(dir)) === JSON.stringify(fastDist);
+  rows.node = repeat('node -e 0 (floor: Node start-up)', reps, () => measure(['node', '-e', '0'], { cwd: dir }), { warmup: 0 });
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { rows, reference, targets, synthScript: pkg.scripts?.synth, cdk8sApp, sameOutput, files: Object.keys(fastDist).length };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 2. scaling
+// ---------------------------------------------------------------------------------------------------------
+
+function benchScale() {
+  const sizes = QUICK ? [10, 100] : [10, 100, 1000, 5000];
+  const repsFor = (n) => (n <= 100 ? 5 : n <= 1000 ? 3 : 1);
+  const out = path.join(os.tmpdir(), `kubecraft-bench-out-${process.pid}`);
+  const webAppExists = fs.existsSync(path.join(ROOT, 'lib/web-app.ts'));
+  const results = {};
+  for (const n of sizes) {
+    for (const layout of ['one-chart', 'chart-each']) {
+      for (const impl of ['kubecraft', 'plain']) {
+        const key = `${impl}/${layout}/${n}`;
+        // plain cdk8s, one chart each, is quadratic: 5000 charts take ~9 min, so it gets one capped run
+        const capped = impl === 'plain' && layout === 'chart-each' && n >= 5000;
+        const timeoutSec = capped ? 120 : 600;
+        const run = () => measure(['node', 'scripts/synth.mjs', 'bench/apps/scale.ts', '--outdir', out], {
+          env: { BENCH_N: String(n), BENCH_LAYOUT: layout, BENCH_IMPL: impl }, timeoutSec,
+        });
+        results[key] = repeat(`scale ${key}`, capped ? 1 : repsFor(n), run, { warmup: n <= 100 ? 1 : 0 });
+        if (results[key].failed && !results[key].timedOut) throw new Error(`scale ${key} failed`);
+        if (!results[key].failed) {
+          const objects = countObjects(out);
+          results[key].objects = objects;
+        }
+      }
+    }
+  }
+  fs.rmSync(out, { recursive: true, force: true });
+  return { sizes, results, webAppExists };
+}
+
+function countObjects(dir) {
+  let count = 0;
+  for (const f of fs.readdirSync(dir)) {
+    const text = fs.readFileSync(path.join(dir, f), 'utf8');
+    count += (text.match(/^kind: /gm) ?? []).length;
+  }
+  return count;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 3. npm test
+// ---------------------------------------------------------------------------------------------------------
+
+function benchTest() {
+  return repeat('npm test', QUICK ? 1 : 3, () => measure(['npm', 'test', '--silent'], { timeoutSec: 900 }), { warmup: QUICK ? 0 : 1 });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+function machine() {
+  const cpus = os.cpus();
+  const osRelease = fs.existsSync('/etc/os-release')
+    ? (fs.readFileSync('/etc/os-release', 'utf8').match(/^PRETTY_NAME="?([^"\n]+)/m) ?? [])[1]
+    : os.type();
+  const v = (m) => {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', m, 'package.json'), 'utf8')).version;
+    } catch {
+      return '?';
+    }
+  };
+  return {
+    cpu: `${cpus.length} x ${cpus[0]?.model ?? '?'}`,
+    mem: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    os: `${osRelease} (${os.release()})`,
+    node: process.version,
+    versions: `cdk8s ${v('cdk8s')}, cdk8s-plus-27 ${v('cdk8s-plus-27')}, cdk8s-cli ${v('cdk8s-cli')}, constructs ${v('constructs')}, @swc/core ${v('@swc/core')}, ts-node ${v('ts-node')}, typescript ${v('typescript')}, jest ${v('jest')}`,
+  };
+}
+
+function report({ m, synth, scale, test, started, load0, load1, elapsed }) {
+  const L = [];
+  L.push('# Benchmark results', '');
+  L.push(`Generated by \`npm run bench\` (bench/run.mjs${QUICK ? ' --quick' : ''}) on ${started.toISOString()}, took ${(elapsed / 60).toFixed(1)} min.`, '');
+  L.push('## Machine', '');
+  L.push(`- CPU: ${m.cpu}; memory: ${m.mem}`);
+  L.push(`- OS: ${m.os}; Node ${m.node}`);
+  L.push(`- ${m.versions}`);
+  L.push(`- Load average (1 min) at start / end: ${load0.toFixed(2)} / ${load1.toFixed(2)} (other work on the machine inflates wall times; CPU time is steadier)`);
+  L.push('');
+  L.push('Each cell: median wall time (min-max) over whole-process runs, median CPU time (user+sys), peak RSS of the process tree.', '');
+
+  if (synth) {
+    const r = synth.rows;
+    L.push('## 1. Synth of the reference app', '');
+    L.push(`Reference app: \`${synth.reference}\` (${synth.files} files). Every timed run of the first three rows follows a one-line edit of a source file (${synth.targets.map((t) => `\`${t}\``).join(', ')}, in turn), so nothing is served from a stale build; one warm-up run each.`, '');
+    L.push('| command | wall | CPU | peak RSS | runs |', '|---|---|---|---|---|');
+    L.push(`| \`npm run synth\` (\`${synth.synthScript}\`) | **${fmt(r.fast)}** | ${fmtCpu(r.fast)} | ${fmtRss(r.fast)} | ${r.fast.n ?? '-'} |`);
+    L.push(`| \`npx cdk8s synth\` (cdk8s.yaml \`app: ${synth.cdk8sApp}\`) | ${fmt(r.cli)} | ${fmtCpu(r.cli)} | ${fmtRss(r.cli)} | ${r.cli.n ?? '-'} |`);
+    L.push(`| default template: \`npx cdk8s synth\` with \`app: npx ts-node main.ts\` | ${fmt(r.template)} | ${fmtCpu(r.template)} | ${fmtRss(r.template)} | ${r.template.n ?? '-'} |`);
+    L.push(`| floor: \`node -e 0\` | ${fmt(r.node)} | ${fmtCpu(r.node)} | ${fmtRss(r.node)} | ${r.node.n ?? '-'} |`);
+    L.push('');
+    if (!r.fast.failed && !r.template.failed) {
+      L.push(`Speed-up of \`npm run synth\` over the default template: **${(r.template.median / r.fast.median).toFixed(1)}x** (medians). Both write the same files: ${synth.sameOutput ? 'yes' : 'NO'}.`);
+      L.push('ts-node runs with this project\'s tsconfig.json (it type-checks the files it loads; `skipLibCheck` is on, so this baseline is already faster than the template\'s own tsconfig).', '');
+    }
+  }
+
+  if (scale) {
+    L.push('## 2. Scaling: N web units, one chart vs one chart per unit', '');
+    L.push(`A unit is one web app with its ConfigMap, Secret, ServiceAccount, Deployment, Service, PodDisruptionBudget and NetworkPolicy. `
+      + `kubecraft = \`KubecraftApp\` + ${scale.webAppExists ? '`WebApp` (lib/web-app.ts)' : 'the plain stack (lib/web-app.ts did not exist yet, so only the App differs)'} (bench/apps/kubecraft-unit.ts); `
+      + 'plain = cdk8s `App` + cdk8s-plus-27 (bench/apps/plain-web-stack.ts). Both run through `node scripts/synth.mjs bench/apps/scale.ts` '
+      + '(BENCH_N, BENCH_LAYOUT, BENCH_IMPL). Runs: 5 for N <= 100 (after a warm-up), 3 for N = 1000, 1 for N = 5000; plain cdk8s with 5000 charts gets one run capped at 120 s.', '');
+    L.push('| N | layout | kubecraft wall | CPU | peak RSS | plain cdk8s wall | CPU | peak RSS | objects (kubecraft / plain) |', '|---|---|---|---|---|---|---|---|---|');
+    for (const n of scale.sizes) {
+      for (const layout of ['one-chart', 'chart-each']) {
+        const k = scale.results[`kubecraft/${layout}/${n}`];
+        const p = scale.results[`plain/${layout}/${n}`];
+        L.push(`| ${n} | ${layout === 'one-chart' ? 'one chart' : 'one chart each'} | ${fmt(k)} | ${fmtCpu(k)} | ${fmtRss(k)} | ${fmt(p)} | ${fmtCpu(p)} | ${fmtRss(p)} | ${k?.objects ?? '-'} / ${p?.objects ?? '-'} |`);
+      }
+    }
+    L.push('');
+    const k1 = scale.results['kubecraft/chart-each/1000'];
+    const k0 = scale.results['kubecraft/one-chart/1000'];
+    if (k1 && k0 && !k1.failed && !k0.failed) {
+      L.push(`kubecraft, 1000 charts vs 1000 units in one chart: ${(k1.median / k0.median).toFixed(2)}x wall, ${(k1.cpu / k0.cpu).toFixed(2)}x CPU.`, '');
+    }
+  }
+
+  if (test) {
+    L.push('## 3. Unit tests', '');
+    L.push('| command | wall | CPU | peak RSS | runs |', '|---|---|---|---|---|');
+    L.push(`| \`npm test\` (jest + @swc/jest, no type-check) | ${fmt(test)} | ${fmtCpu(test)} | ${fmtRss(test)} | ${test.n ?? '-'} |`, '');
+  }
+  return L.join('\n');
+}
+
+function main() {
+  if (!TIME) log('warning: /usr/bin/time not found: CPU time and peak RSS are not measured');
+  const started = new Date();
+  const load0 = os.loadavg()[0];
+  const m = machine();
+  log(`machine: ${m.cpu}, ${m.mem}, ${m.os}, Node ${m.node}`);
+  const synth = ONLY.includes('synth') ? benchSynth() : undefined;
+  const scale = ONLY.includes('scale') ? benchScale() : undefined;
+  const test = ONLY.includes('test') ? benchTest() : undefined;
+  const elapsed = (Date.now() - started.getTime()) / 1000;
+  const md = report({ m, synth, scale, test, started, load0, load1: os.loadavg()[0], elapsed });
+  const file = QUICK ? path.join(os.tmpdir(), 'kubecraft-bench-RESULTS.quick.md') : path.join(ROOT, 'bench', 'RESULTS.md');
+  fs.writeFileSync(file, `${md}\n`);
+  console.log(md);
+  log(`wrote ${path.relative(ROOT, file)}`);
+}
+
+main();
