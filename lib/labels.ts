@@ -68,20 +68,27 @@ export function selectorLabels(id: AppIdentity): Record<string, string> {
 }
 
 /**
- * Turns an image reference into a label value for `app.kubernetes.io/version`: its tag (or the first 12 hex
- * digits of its digest), cut to 63 characters and trimmed to start and end alphanumeric.
+ * Turns an image reference into a label value for `app.kubernetes.io/version`: its tag (or the first 12
+ * characters of its digest), with characters a label value cannot hold replaced by `-`, trimmed to start and
+ * end alphanumeric and cut to 63 characters (12 for a digest). Undefined when nothing usable is left.
  */
 export function versionFromImage(image: string): string | undefined {
   const at = image.indexOf('@');
   if (at >= 0) {
     const digest = image.slice(at + 1);
-    const hex = digest.includes(':') ? digest.split(':')[1] : digest;
-    return hex.slice(0, 12) || undefined;
+    return toLabelValue(digest.includes(':') ? digest.slice(digest.indexOf(':') + 1) : digest, 12);
   }
   const lastSlash = image.lastIndexOf('/');
   const colon = image.indexOf(':', lastSlash + 1);
   if (colon < 0) return undefined;
-  const tag = image.slice(colon + 1).replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 63);
-  const trimmed = tag.replace(/^[^A-Za-z0-9]+/, '').replace(/[^A-Za-z0-9]+$/, '');
-  return trimmed || undefined;
+  return toLabelValue(image.slice(colon + 1), 63);
+}
+
+function toLabelValue(raw: string, maxLength: number): string | undefined {
+  const value = raw
+    .replace(/[^A-Za-z0-9._-]/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, maxLength)
+    .replace(/[^A-Za-z0-9]+$/, '');
+  return value || undefined;
 }
