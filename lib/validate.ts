@@ -13,9 +13,9 @@ export function fail(scope: IConstruct, prop: string, message: string): never {
 /** Renders a value for an error message. */
 export function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (value === undefined) return 'undefined';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value); // JSON renders NaN as "null"
   try {
-    return JSON.stringify(value);
+    return JSON.stringify(value) ?? String(value); // undefined, functions and symbols have no JSON form
   } catch {
     return String(value);
   }
@@ -102,21 +102,33 @@ export function checkUnique(scope: IConstruct, prop: string, values: readonly st
  * unless `allowLatest` is set, because it makes rollouts and rollbacks unreproducible.
  */
 export function checkImage(scope: IConstruct, prop: string, image: string, allowLatest = false): void {
-  if (typeof image !== 'string' || image.trim() === '' || /\s/.test(image)) {
+  const ref = typeof image === 'string' && !/\s/.test(image) ? imageParts(image) : undefined;
+  if (!ref || ref.name === '' || (ref.tag !== undefined && !IMAGE_TAG.test(ref.tag)) || (ref.digest !== undefined && !IMAGE_DIGEST.test(ref.digest))) {
     fail(scope, prop, `must be an image reference such as "nginx:1.27.3", got ${show(image)}`);
   }
   if (allowLatest) return;
-  if (image.includes('@')) return; // digest-pinned
-  const lastSlash = image.lastIndexOf('/');
-  const colon = image.indexOf(':', lastSlash + 1);
-  if (colon < 0) fail(scope, prop, `must carry an explicit tag or digest (e.g. "${image}:1.0.0"), got ${show(image)}; set 'allowLatest' to accept it`);
-  const tag = image.slice(colon + 1);
-  if (tag === 'latest') fail(scope, prop, `must not use the "latest" tag, got ${show(image)}; pin a version or set 'allowLatest'`);
+  if (ref.digest !== undefined) return; // digest-pinned
+  if (ref.tag === undefined) fail(scope, prop, `must carry an explicit tag or digest (e.g. "${image}:1.0.0"), got ${show(image)}; set 'allowLatest' to accept it`);
+  if (ref.tag === 'latest') fail(scope, prop, `must not use the "latest" tag, got ${show(image)}; pin a version or set 'allowLatest'`);
+}
+
+/** Tag and digest syntax of an image reference (github.com/distribution/reference). */
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const IMAGE_DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+
+/** Splits `name[:tag][@digest]`; a registry port (`localhost:5000/app`) is part of the name, not a tag. */
+function imageParts(image: string): { name: string; tag?: string; digest?: string } {
+  const at = image.indexOf('@');
+  const rest = at >= 0 ? image.slice(0, at) : image;
+  const digest = at >= 0 ? image.slice(at + 1) : undefined;
+  const colon = rest.indexOf(':', rest.lastIndexOf('/') + 1);
+  return colon >= 0 ? { name: rest.slice(0, colon), tag: rest.slice(colon + 1), digest } : { name: rest, digest };
 }
 
 const BINARY_SUFFIX: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
 const DECIMAL_SUFFIX: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
-const QUANTITY = /^([+-]?[0-9.]+)([eE][+-]?[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/;
+// a number followed by at most one of: a decimal exponent (`e3`) or a suffix (`Mi`, `m`); never both (`1e3Mi` is invalid)
+const QUANTITY = /^([+-]?[0-9.]+)(?:([eE][+-]?[0-9]+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$/;
 
 /** Parses a Kubernetes quantity (`500m`, `0.5`, `128Mi`, `1e3`) to a number, or undefined if it is not one. */
 export function parseQuantity(value: string): number | undefined {
