@@ -214,10 +214,12 @@ export interface NetworkPolicyRule {
   /** Where traffic may come from (ingress) or go to (egress): at least one peer. */
   readonly peers: readonly NetworkPeer[];
   /**
-   * Ports allowed (of the selected pods for ingress, of the peers for egress).
+   * Ports allowed (of the selected pods for ingress, of the peers for egress). A function is called at synth, for
+   * ports that are still being added after construction (its ports are validated then; an empty result allows
+   * every port).
    * @default - every port
    */
-  readonly ports?: readonly NetworkPort[];
+  readonly ports?: readonly NetworkPort[] | (() => readonly NetworkPort[]);
 }
 
 /** Props of a NetworkPolicy. */
@@ -321,7 +323,11 @@ export class NetworkPolicy extends Construct {
     if (!rule.peers || rule.peers.length === 0) {
       fail(this, `${prop}.peers`, 'must contain at least one peer (an empty list allows everyone; use NetworkPeer.anywhere() to mean that), got []');
     }
-    const ports = rule.ports && rule.ports.length > 0 ? rule.ports.map((p, i) => p._toKube(this, `${prop}.ports[${i}]`)) : undefined;
+    const toKube = (list: readonly NetworkPort[]): k8s.NetworkPolicyPort[] | undefined => (list.length > 0 ? list.map((p, i) => p._toKube(this, `${prop}.ports[${i}]`)) : undefined);
+    const given = rule.ports;
+    const ports = typeof given === 'function'
+      ? Lazy.any({ produce: () => toKube(given()) }) as unknown as k8s.NetworkPolicyPort[]
+      : toKube(given ?? []);
     if (rule.peers.some((p) => p.isAnywhere)) {
       if (rule.peers.length > 1) fail(this, `${prop}.peers`, `must contain only NetworkPeer.anywhere() when it contains it, got ${rule.peers.length} peers`);
       return { peers: undefined, ports };
@@ -427,8 +433,11 @@ export function allowDnsEgress(scope: Construct, id: string, options: DnsEgressO
 
 /** Options of `allowExternalIngress` and `allowIngressController`. */
 export interface ExternalIngressOptions {
-  /** The pod (target) ports exposed. */
-  readonly ports: readonly NetworkPort[];
+  /**
+   * The pod (target) ports exposed (at least one), or a function called at synth that lists them (for a workload
+   * whose ports are still being added after construction).
+   */
+  readonly ports: readonly NetworkPort[] | (() => readonly NetworkPort[]);
   /**
    * Who may connect.
    * @default - `allowExternalIngress`: `NetworkPeer.anywhere()`; `allowIngressController`: the pods of the
@@ -440,17 +449,31 @@ export interface ExternalIngressOptions {
    * @default - `<workload>-from-external` / `<workload>-from-ingress`
    */
   readonly name?: string;
+  /**
+   * Labels of the policy object (e.g. the workload's full recommended labels).
+   * @default - the recommended `name` and `instance` labels of the workload's pods
+   */
+  readonly labels?: Record<string, string>;
 }
 
-function workloadPolicy(workload: IWorkloadPeer, id: string, name: string, rule: NetworkPolicyRule): NetworkPolicy {
+function workloadPolicy(workload: IWorkloadPeer, id: string, options: ExternalIngressOptions, defaultName: string, defaultFrom: NetworkPeer): NetworkPolicy {
+  const given = options.ports;
+  if (typeof given !== 'function' && given.length === 0) fail(workload, 'ports', 'must list the exposed pod ports, got []');
+  const name = options.name ?? defaultName;
   if (workload.node.tryFindChild(id)) fail(workload, 'networkPolicy', `${show(name)} already exists for this workload`);
+  // a lazy list is checked when it is produced (at synth): an empty list would allow every port
+  const ports = typeof given !== 'function' ? given : (): readonly NetworkPort[] => {
+    const list = given();
+    if (list.length === 0) fail(workload, 'ports', 'must list the exposed pod ports, got []');
+    return list;
+  };
   const podName = workload.podSelector[LABEL.NAME] ?? workload.peerName;
   return new NetworkPolicy(workload as unknown as Construct, id, {
     name,
     namespace: workload.namespace,
     podSelector: workload.podSelector,
-    ingress: [rule],
-    labels: recommendedLabels({ name: podName, instance: workload.podSelector[LABEL.INSTANCE] ?? podName }),
+    ingress: [{ peers: options.from ?? [defaultFrom], ports }],
+    labels: options.labels ?? recommendedLabels({ name: podName, instance: workload.podSelector[LABEL.INSTANCE] ?? podName }),
   });
 }
 
@@ -461,11 +484,7 @@ function workloadPolicy(workload: IWorkloadPeer, id: string, name: string, rule:
  * not match with an `ipBlock`. Pass `from: [NetworkPeer.ipBlock(...)]` to restrict it to client ranges.
  */
 export function allowExternalIngress(workload: IWorkloadPeer, options: ExternalIngressOptions): NetworkPolicy {
-  if (options.ports.length === 0) fail(workload, 'ports', 'must list the exposed pod ports, got []');
-  return workloadPolicy(workload, 'NetworkPolicy-from-external', options.name ?? `${workload.peerName}-from-external`, {
-    peers: options.from ?? [NetworkPeer.anywhere()],
-    ports: options.ports,
-  });
+  return workloadPolicy(workload, 'NetworkPolicy-from-external', options, `${workload.peerName}-from-external`, NetworkPeer.anywhere());
 }
 
 /** The namespace most ingress controllers are installed in. */
@@ -473,10 +492,6 @@ export const DEFAULT_INGRESS_CONTROLLER_NAMESPACE = 'ingress-nginx';
 
 /** Allows the ingress controller's pods to reach a workload exposed by an Ingress, on its pod ports. */
 export function allowIngressController(workload: IWorkloadPeer, options: ExternalIngressOptions): NetworkPolicy {
-  if (options.ports.length === 0) fail(workload, 'ports', 'must list the exposed pod ports, got []');
-  return workloadPolicy(workload, 'NetworkPolicy-from-ingress', options.name ?? `${workload.peerName}-from-ingress`, {
-    peers: options.from ?? [NetworkPeer.namespaceNamed(DEFAULT_INGRESS_CONTROLLER_NAMESPACE)],
-    ports: options.ports,
-  });
+  return workloadPolicy(workload, 'NetworkPolicy-from-ingress', options, `${workload.peerName}-from-ingress`, NetworkPeer.namespaceNamed(DEFAULT_INGRESS_CONTROLLER_NAMESPACE));
 }
 

@@ -108,6 +108,17 @@ describe('NetworkPolicy', () => {
     expect(() => new NetworkPolicy(testChart('demo'), 'np', { podSelector: { app: 'api' }, ...props })).toThrow(message);
   });
 
+  test('a rule whose ports are a function renders them at synth (an empty list allows every port)', () => {
+    const chart = testChart('demo');
+    const ports: NetworkPort[] = [];
+    new NetworkPolicy(chart, 'np', { podSelector: { app: 'api' }, ingress: [{ peers: [NetworkPeer.pods({ app: 'web' })], ports: () => ports }] });
+    new NetworkPolicy(chart, 'np-all', { podSelector: { app: 'api' }, ingress: [{ peers: [NetworkPeer.pods({ app: 'web' })], ports: () => [] }] });
+    ports.push(NetworkPort.named('http'));
+    const out = Testing.synth(chart);
+    expect(find(out, 'NetworkPolicy', 'np').spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 'http', protocol: 'TCP' }] }]);
+    expect(find(out, 'NetworkPolicy', 'np-all').spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }]);
+  });
+
   test('an invalid name throws', () => {
     expect(() => new NetworkPolicy(testChart(), 'np', { name: 'Bad_Name', podSelector: {}, policyTypes: [PolicyType.INGRESS] })).toThrow(/'name' must be a DNS-1123 subdomain/);
   });
@@ -156,6 +167,39 @@ describe('external ingress', () => {
     expect(find(out, 'NetworkPolicy', 'api-from-ingress').spec.ingress[0].from).toEqual([
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'traefik' } } },
     ]);
+  });
+
+  test('lazily listed ports are read at synth, so ports added after the call are opened too', () => {
+    const chart = testChart('demo');
+    const web = new StandInWorkload(chart, 'web', { port: 8080, serviceType: kplus.ServiceType.LOAD_BALANCER });
+    const ports = [NetworkPort.tcp(8080)];
+    allowExternalIngress(web, { ports: () => ports });
+    ports.push(NetworkPort.udp(9090));
+    expect(find(Testing.synth(chart), 'NetworkPolicy', 'web-from-external').spec.ingress).toEqual([
+      { ports: [{ port: 8080, protocol: 'TCP' }, { port: 9090, protocol: 'UDP' }] },
+    ]);
+  });
+
+  test('lazily listed ports are validated at synth; an empty list throws instead of opening every port', () => {
+    const bad = testChart('demo');
+    allowIngressController(new StandInWorkload(bad, 'web', { port: 8080 }), { ports: () => [NetworkPort.tcp(0)] });
+    expect(() => Testing.synth(bad)).toThrow(/'ingress\[0\]\.ports\[0\]\.port' must be a port number between 1 and 65535, got 0/);
+    const empty = testChart('demo');
+    allowExternalIngress(new StandInWorkload(empty, 'web', { port: 8080 }), { ports: () => [] });
+    expect(() => Testing.synth(empty)).toThrow("test/web: 'ports' must list the exposed pod ports, got []");
+  });
+
+  test('the policy labels default to the pods\' name and instance and can be given', () => {
+    const chart = testChart('demo');
+    const web = new StandInWorkload(chart, 'web', { port: 8080 });
+    const api = new StandInWorkload(chart, 'api', { port: 9000 });
+    allowIngressController(web, { ports: [NetworkPort.tcp(8080)] });
+    allowIngressController(api, { ports: [NetworkPort.tcp(9000)], labels: { ...sel('api'), 'app.kubernetes.io/part-of': 'shop' } });
+    const out = Testing.synth(chart);
+    expect(find(out, 'NetworkPolicy', 'web-from-ingress').metadata.labels).toEqual({ ...sel('web'), 'app.kubernetes.io/managed-by': 'kubecraft' });
+    expect(find(out, 'NetworkPolicy', 'api-from-ingress').metadata.labels).toEqual({
+      ...sel('api'), 'app.kubernetes.io/part-of': 'shop', 'app.kubernetes.io/managed-by': 'kubecraft',
+    });
   });
 
   test('no ports or a second call throw', () => {
