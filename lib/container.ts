@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../imports/k8s';
 import { ContainerSecurityOptions, ResolvedPodSecurity, containerSecurityContextProps, podSpecPath } from './pod-security';
-import { checkDnsLabel, checkImage, checkPort, checkPortName, checkUnique, fail, parseQuantity } from './validate';
+import { checkDnsLabel, checkImage, checkPort, checkPortName, checkUnique, fail, parseQuantity, show } from './validate';
 
 /** A named container port. */
 export interface ContainerPortSpec {
@@ -193,6 +193,15 @@ export function resolveContainer(
     if (!w.startsWith('/')) fail(scope, p(`writablePaths[${i}]`), `must be an absolute path, got ${JSON.stringify(w)}`);
   });
   checkUnique(scope, p('writablePaths'), writablePaths);
+  const pathByVolume = new Map<string, string>();
+  for (const w of writablePaths) {
+    const vol = volumeNameForPath(w);
+    const other = pathByVolume.get(vol);
+    if (other !== undefined) {
+      fail(scope, p('writablePaths'), `must not contain paths that share a volume name (${show(other)} and ${show(w)} both become ${show(vol)}), got ${show(w)}`);
+    }
+    pathByVolume.set(vol, w);
+  }
 
   const envVariables: Record<string, kplus.EnvValue> = {};
   for (const [k, v] of Object.entries(opts.env ?? {})) {
