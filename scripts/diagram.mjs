@@ -4,8 +4,9 @@
 // Layout by Graphviz (dot), compiled to WebAssembly by @viz-js/viz: no hand-placed coordinates.
 //
 // usage: node scripts/diagram.mjs [--in dist] [--out docs/topology.svg]
-import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, readdirSync, realpathSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { instance } from '@viz-js/viz';
 
@@ -26,13 +27,16 @@ export function loadManifests(dir) {
 const POD_NAME = 'statefulset.kubernetes.io/pod-name';
 const matches = (selector, labels) =>
   selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => (labels ?? {})[k] === v);
-/** A selector matches a workload's pods; a StatefulSet's per-pod selector (`<sts>-<i>`) matches that StatefulSet. */
-const selectsWorkload = (selector, w) => {
+/**
+ * A selector matches a workload's pods; a StatefulSet's per-pod selector (`<sts>-<i>`) matches that StatefulSet
+ * when pod `i` can exist (`i` below `maxPods`: its replicas, or its autoscaler's maximum).
+ */
+const selectsWorkload = (selector, w, maxPods = w.spec?.replicas ?? 1) => {
   if (!selector) return false;
   const { [POD_NAME]: podName, ...rest } = selector;
   if (podName !== undefined) {
     const m = /^(.*)-([0-9]+)$/.exec(podName);
-    if (w.kind !== 'StatefulSet' || !m || m[1] !== w.metadata.name) return false;
+    if (w.kind !== 'StatefulSet' || !m || m[1] !== w.metadata.name || Number(m[2]) >= maxPods) return false;
     return Object.keys(rest).length === 0 || matches(rest, w.spec?.template?.metadata?.labels);
   }
   return matches(selector, w.spec?.template?.metadata?.labels);
@@ -45,6 +49,9 @@ export function toDot(objects) {
   const workloads = objects.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
   const podLabels = (w) => w.spec?.template?.metadata?.labels ?? {};
   const id = (o) => `${o.kind}/${nsOf(o)}/${o.metadata.name}`;
+  const hpaOf = (w) => objects.find((h) => h.kind === 'HorizontalPodAutoscaler' && nsOf(h) === nsOf(w) && h.spec?.scaleTargetRef?.kind === w.kind && h.spec?.scaleTargetRef?.name === w.metadata.name);
+  const maxPods = (w) => Math.max(w.spec?.replicas ?? 1, hpaOf(w)?.spec?.maxReplicas ?? 0);
+  const selects = (selector, w) => selectsWorkload(selector, w, maxPods(w));
   const byNs = new Map();
   const put = (ns, line) => {
     if (!byNs.has(ns)) byNs.set(ns, []);
@@ -61,7 +68,7 @@ export function toDot(objects) {
       case 'StatefulSet': {
         const version = podLabels(o)['app.kubernetes.io/version'];
         const slot = podLabels(o).version;
-        const hpa = objects.find((h) => h.kind === 'HorizontalPodAutoscaler' && nsOf(h) === ns && h.spec?.scaleTargetRef?.name === name);
+        const hpa = hpaOf(o);
         const replicas = hpa ? `${hpa.spec.minReplicas ?? 1}-${hpa.spec.maxReplicas} (HPA)` : (o.spec.replicas ?? 1);
         const label = `${o.kind}\n${name}\nreplicas: ${replicas}${version ? `\nversion: ${version}` : ''}${slot ? ` (${slot})` : ''}`;
         put(ns, `${q(id(o))} [label=${q(label)}, shape=box3d, style=filled, fillcolor="${o.kind === 'StatefulSet' ? '#fde2c8' : '#d6e9ff'}"];`);
@@ -82,7 +89,7 @@ export function toDot(objects) {
         const role = o.metadata?.labels?.['kubecraft.dev/role'];
         const label = `Service ${name}${headless ? ' (headless)' : ''}${o.spec?.type && o.spec.type !== 'ClusterIP' ? ` [${o.spec.type}]` : ''}${role ? ` (${role})` : ''}\n${name}.${ns}.svc.cluster.local\n${ports}`;
         put(ns, `${q(id(o))} [label=${q(label)}, shape=ellipse, style=filled, fillcolor="#e3f6e3"];`);
-        for (const w of workloads.filter((w) => nsOf(w) === ns && selectsWorkload(sel, w))) {
+        for (const w of workloads.filter((w) => nsOf(w) === ns && selects(sel, w))) {
           edges.push(`${q(id(o))} -> ${q(id(w))} [color="#2e7d32", penwidth=2${role === 'preview' ? ', style=dashed' : ''}];`);
         }
         break;
@@ -103,12 +110,12 @@ export function toDot(objects) {
         break;
       case 'NetworkPolicy': {
         // allows: egress rules of a policy draw consumer -> backend edges
-        const from = workloads.filter((w) => nsOf(w) === ns && selectsWorkload(o.spec?.podSelector?.matchLabels, w));
+        const from = workloads.filter((w) => nsOf(w) === ns && selects(o.spec?.podSelector?.matchLabels, w));
         for (const rule of o.spec?.egress ?? []) {
           const ports = (rule.ports ?? []).map((p) => `${p.protocol ?? 'TCP'}/${p.port}`).join(',');
           for (const peer of rule.to ?? []) {
             const peerNs = peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] ?? ns;
-            const to = workloads.filter((w) => nsOf(w) === peerNs && selectsWorkload(peer.podSelector?.matchLabels, w));
+            const to = workloads.filter((w) => nsOf(w) === peerNs && selects(peer.podSelector?.matchLabels, w));
             for (const f of from) for (const t of to) edges.push(`${q(id(f))} -> ${q(id(t))} [color="#c62828", fontcolor="#c62828", label=${q(`allow ${ports}`)}];`);
           }
         }
@@ -134,7 +141,8 @@ export function toDot(objects) {
   return lines.join('\n');
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// run as a script (also through a symlink or from a path with spaces, which a `file://${argv[1]}` comparison misses)
+if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const objects = loadManifests(inDir);
   const viz = await instance();
   const svg = viz.renderString(toDot(objects), { format: 'svg', engine: 'dot' });
