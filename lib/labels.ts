@@ -49,6 +49,28 @@ export interface AppIdentity {
   readonly partOf?: string;
 }
 
+/**
+ * The recommended-label props shared by the app constructs (WebApp, BlueGreenDeployment, StatefulDatabase).
+ * `name` and `component` are declared by each construct: what they name and their defaults differ.
+ */
+export interface AppIdentityProps {
+  /**
+   * `app.kubernetes.io/instance`.
+   * @default - the same as `name`
+   */
+  readonly instance?: string;
+  /**
+   * `app.kubernetes.io/version` (never part of a selector).
+   * @default - the image tag (or digest prefix)
+   */
+  readonly version?: string;
+  /**
+   * `app.kubernetes.io/part-of`.
+   * @default - no part-of label
+   */
+  readonly partOf?: string;
+}
+
 /** The full recommended label set for an identity (for metadata and pod templates). */
 export function recommendedLabels(id: AppIdentity): Record<string, string> {
   const labels: Record<string, string> = {
