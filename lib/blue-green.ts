@@ -13,19 +13,20 @@
  * @see https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#canary-deployment
  */
-import { resolveSpreadAcrossHosts, spreadAcrossHosts } from './scheduling';
-import { ApiObject, Duration, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../imports/k8s';
+import {
+  addAppServicePort, addEnvVariable, createAppDeployment, createExposurePolicy, createServiceAccount, resolveIdentity, resolveRollout, validateAppPort,
+} from './app-workload';
 import { ResourceOptions, addContainer, resolveContainer } from './container';
 import { DisruptionBudget, validateDisruptionBudget } from './disruption-budget';
 import { AppIngress } from './ingress';
 import { AppIdentity, KUBECRAFT_PREFIX, recommendedLabels, selectorLabels, versionFromImage } from './labels';
-import { ResolvedPodSecurity, applyPodSecurity, podSecurityContextProps, resolvePodSecurity } from './pod-security';
-import { AppService, ServiceProtocol, ServiceType } from './service';
-import { checkDnsLabel, checkInt, checkIntOrPercent, checkLabelValue, checkNodePort, checkPort, checkPortName, checkUnique, fail, show } from './validate';
-import { RolloutStrategy, WebAppPort, WebAppProps } from './web-app';
+import { ResolvedPodSecurity, resolvePodSecurity } from './pod-security';
+import { AppService, ServiceType } from './service';
+import { checkDnsLabel, checkInt, checkLabelValue, checkUnique, fail, show } from './validate';
+import { RolloutStrategy, WebAppProps } from './web-app';
 import { BackendPort, ConnectOptions, Connection, IBackend, IConsumer, ServiceEndpoint, connect, namespaceOf } from './wiring';
 
 /** The label key of the version slot, in pod labels and selectors. */
@@ -179,10 +180,7 @@ export class BlueGreenDeployment extends Construct implements IBackend, IConsume
     if (!Object.values(TrafficMode).includes(this.trafficMode)) {
       fail(this, 'trafficMode', `must be one of ${Object.values(TrafficMode).join(', ')}, got ${show(this.trafficMode)}`);
     }
-    this.identity = { name: this.name, instance: props.instance, component: props.component ?? 'frontend', partOf: props.partOf };
-    if (props.instance !== undefined) checkLabelValue(this, 'instance', props.instance);
-    checkLabelValue(this, 'component', this.identity.component as string);
-    if (props.partOf !== undefined) checkLabelValue(this, 'partOf', props.partOf);
+    this.identity = resolveIdentity(this, this.name, { instance: props.instance, component: props.component, partOf: props.partOf }, 'frontend');
 
     const versions = props.versions ?? [];
     if (versions.length === 0) fail(this, 'versions', 'must contain at least one version (e.g. [{ name: \'blue\', image: ... }]), got []');
@@ -218,29 +216,12 @@ export class BlueGreenDeployment extends Construct implements IBackend, IConsume
     }
 
     this.strategy = props.strategy ?? RolloutStrategy.rollingUpdate();
-    if (this.strategy.type === 'RollingUpdate') {
-      const surge = checkIntOrPercent(this, 'strategy.maxSurge', this.strategy.maxSurge as number | string);
-      const unavailable = checkIntOrPercent(this, 'strategy.maxUnavailable', this.strategy.maxUnavailable as number | string);
-      if (surge.value === 0 && unavailable.value === 0) {
-        fail(this, 'strategy.maxUnavailable', `must not be 0 when 'maxSurge' is 0 too (the rollout could never replace a pod), got ${show(this.strategy.maxUnavailable)}`);
-      }
-    }
-    const minReady = props.minReadySeconds ?? 0;
-    const progressDeadline = props.progressDeadlineSeconds ?? 600;
-    const revisionHistoryLimit = props.revisionHistoryLimit ?? 10;
-    const grace = props.terminationGracePeriodSeconds ?? 30;
-    checkInt(this, 'minReadySeconds', minReady, { min: 0 });
-    checkInt(this, 'progressDeadlineSeconds', progressDeadline, { min: 1 });
-    if (progressDeadline <= minReady) {
-      fail(this, 'progressDeadlineSeconds', `must be greater than minReadySeconds (${minReady}), got ${progressDeadline}`);
-    }
-    checkInt(this, 'revisionHistoryLimit', revisionHistoryLimit, { min: 0 });
-    checkInt(this, 'terminationGracePeriodSeconds', grace, { min: 0 });
+    const rollout = resolveRollout(this, this.strategy, props);
 
     const ports = props.ports ?? [{ name: 'http', port: 8080 }];
     if (ports.length === 0) fail(this, 'ports', 'must contain at least one port (the versions are reached through the stable Service), got []');
     const serviceType = props.service?.type ?? ServiceType.CLUSTER_IP;
-    ports.forEach((p, i) => this.validatePort(p, `ports[${i}]`, serviceType));
+    ports.forEach((p, i) => validateAppPort(this, p, `ports[${i}]`, serviceType));
     checkUnique(this, 'ports[].name', ports.map((p) => p.name));
     checkUnique(this, 'ports[].servicePort', ports.filter((p) => p.expose ?? true).map((p) => `${p.servicePort ?? p.port}/${p.protocol ?? 'TCP'}`));
     if (!ports.some((p) => p.expose ?? true)) fail(this, 'ports', 'must expose at least one port through the Service, got every port with expose: false');
@@ -253,10 +234,7 @@ export class BlueGreenDeployment extends Construct implements IBackend, IConsume
 
     // 2. build
     const baseLabels = recommendedLabels(this.identity);
-    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: this.name, labels: { ...baseLabels } },
-      automountToken: false,
-    });
+    this.serviceAccount = createServiceAccount(this, this.name, baseLabels);
 
     this.deployments = {};
     this.containers = {};
@@ -283,31 +261,18 @@ export class BlueGreenDeployment extends Construct implements IBackend, IConsume
         writablePaths: props.writablePaths,
       }, this.podSecurity, `versions[${i}]`);
 
-      const deployment = new kplus.Deployment(this, `Deployment-${v.name}`, {
-        metadata: { name: `${this.name}-${v.name}`, labels: { ...labels } },
-        select: false,
-        podMetadata: { labels: { ...labels }, annotations: props.podAnnotations ? { ...props.podAnnotations } : undefined },
+      const deployment = createAppDeployment(this, `Deployment-${v.name}`, {
+        name: `${this.name}-${v.name}`,
+        labels,
+        selector,
+        podAnnotations: props.podAnnotations,
         replicas: this.replicas[v.name],
-        strategy: this.strategy.type === 'Recreate'
-          ? kplus.DeploymentStrategy.recreate()
-          : kplus.DeploymentStrategy.rollingUpdate({
-            maxSurge: percentOrAbsolute(this.strategy.maxSurge as number | string),
-            maxUnavailable: percentOrAbsolute(this.strategy.maxUnavailable as number | string),
-          }),
-        minReady: Duration.seconds(minReady),
-        progressDeadline: Duration.seconds(progressDeadline),
-        terminationGracePeriod: Duration.seconds(grace),
+        rollout,
         serviceAccount: this.serviceAccount,
-        automountServiceAccountToken: false,
-        securityContext: podSecurityContextProps(this.podSecurity),
+        podSecurity: this.podSecurity,
+        spreadAcrossHosts: props.spreadAcrossHosts,
+        maxPods: this.replicas[v.name],
       });
-      deployment.select(kplus.LabelSelector.of({ labels: selector }));
-      const obj = ApiObject.of(deployment);
-      // kplus adds its construct-path label to the pod template; no selector uses it, so drop it
-      obj.addJsonPatch(JsonPatch.remove(`/spec/template/metadata/labels/${kplus.Pod.ADDRESS_LABEL.replace(/\//g, '~1')}`));
-      obj.addJsonPatch(JsonPatch.add('/spec/revisionHistoryLimit', revisionHistoryLimit));
-      applyPodSecurity(deployment, this.podSecurity);
-      if (resolveSpreadAcrossHosts(props.spreadAcrossHosts, this.replicas[v.name])) spreadAcrossHosts(this, deployment, selector);
       this.containers[v.name] = addContainer(deployment, deployment, resolved);
       this.deployments[v.name] = deployment;
 
@@ -338,35 +303,15 @@ export class BlueGreenDeployment extends Construct implements IBackend, IConsume
       });
     }
     for (const p of ports) {
-      const protocol = (p.protocol ?? kplus.Protocol.TCP) as unknown as ServiceProtocol;
-      const services = [this.service, ...Object.values(this.previewServices)];
-      for (const svc of services) {
-        svc.addPodPort({ name: p.name, port: p.port, protocol });
-        if (p.expose ?? true) {
-          svc.addPort({
-            name: p.name,
-            port: p.servicePort ?? p.port,
-            targetPort: p.name,
-            nodePort: svc === this.service ? p.nodePort : undefined,
-            protocol,
-            appProtocol: p.appProtocol,
-          });
-        }
-      }
+      for (const svc of [this.service, ...Object.values(this.previewServices)]) addAppServicePort(svc, p, svc === this.service);
     }
 
     if (props.ingress) {
       this.ingress = new AppIngress(this, 'Ingress', { ...props.ingress, name: props.ingress.name ?? this.name, service: this.service, identity: this.identity });
     }
-    const ingressNamespace = props.ingressControllerNamespace ?? 'ingress-nginx';
-    checkDnsLabel(this, 'ingressControllerNamespace', ingressNamespace);
-    if (props.ingressControllerNamespace !== undefined && !props.ingress) {
-      fail(this, 'ingressControllerNamespace', `only applies with 'ingress', got ${show(props.ingressControllerNamespace)} without an ingress`);
-    }
-    const external = serviceType === ServiceType.NODE_PORT || serviceType === ServiceType.LOAD_BALANCER;
-    if (external || this.ingress) {
-      this.exposurePolicy = this.createExposurePolicy(external ? undefined : ingressNamespace);
-    }
+    this.exposurePolicy = createExposurePolicy(this, {
+      service: this.service, hasIngress: this.ingress !== undefined, ingressControllerNamespace: props.ingressControllerNamespace, labels: baseLabels,
+    });
   }
 
   /** The selector of one version's pods: the stable selector labels plus `version: <slot>`. */
@@ -405,11 +350,7 @@ export class BlueGreenDeployment extends Construct implements IBackend, IConsume
 
   /** Adds a literal env var to the app container of every version (a pod template change: each version rolls). */
   public addEnv(name: string, value: string | kplus.EnvValue): void {
-    if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) fail(this, 'env', `has an invalid variable name ${show(name)}`);
-    for (const c of Object.values(this.containers)) {
-      if (c.env.variables[name] !== undefined) fail(this, 'env', `already has a variable ${show(name)}`);
-    }
-    for (const c of Object.values(this.containers)) c.env.addVariable(name, typeof value === 'string' ? kplus.EnvValue.fromValue(value) : value);
+    addEnvVariable(this, Object.values(this.containers), name, value);
   }
 
   /** Adds an annotation to every version's pod template (e.g. `checksum/config`). */
@@ -421,44 +362,8 @@ export class BlueGreenDeployment extends Construct implements IBackend, IConsume
   public connectTo(backend: IBackend, options: ConnectOptions = {}): Connection {
     return connect(this, backend, options);
   }
-
-  // ---- internals ----
-
-  private validatePort(p: WebAppPort, prop: string, type: ServiceType): void {
-    checkPortName(this, `${prop}.name`, p.name);
-    checkPort(this, `${prop}.port`, p.port);
-    if (p.servicePort !== undefined) checkPort(this, `${prop}.servicePort`, p.servicePort);
-    if (p.nodePort !== undefined) {
-      if (type !== ServiceType.NODE_PORT && type !== ServiceType.LOAD_BALANCER) {
-        fail(this, `${prop}.nodePort`, `is only allowed with service type NodePort or LoadBalancer, got ${p.nodePort} with ${type}`);
-      }
-      if (p.expose === false) fail(this, `${prop}.nodePort`, 'requires the port to be exposed, got expose: false');
-      checkNodePort(this, `${prop}.nodePort`, p.nodePort);
-    }
-  }
-
-  private createExposurePolicy(fromNamespace: string | undefined): k8s.KubeNetworkPolicy {
-    const policyName = fromNamespace === undefined ? `${this.name}-allow-external` : `${this.name}-from-ingress`;
-    const from: k8s.NetworkPolicyPeer[] | undefined = fromNamespace === undefined
-      ? undefined
-      : [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': fromNamespace } } }];
-    return new k8s.KubeNetworkPolicy(this, 'ExposurePolicy', {
-      metadata: { name: policyName, labels: recommendedLabels(this.identity) },
-      spec: Lazy.any({
-        produce: (): k8s.NetworkPolicySpec => ({
-          podSelector: { matchLabels: selectorLabels(this.identity) },
-          policyTypes: ['Ingress'],
-          ingress: [{ from, ports: this.service.backendPorts.map((p) => ({ port: k8s.IntOrString.fromNumber(p.targetPort), protocol: p.protocol })) }],
-        }),
-      }),
-    });
-  }
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function percentOrAbsolute(v: number | string): kplus.PercentOrAbsolute {
-  return typeof v === 'number' ? kplus.PercentOrAbsolute.absolute(v) : kplus.PercentOrAbsolute.percent(Number(v.replace('%', '')));
 }

@@ -5,30 +5,30 @@
  *
  * Exposure and NetworkPolicy: every namespace is expected to carry a default-deny policy. A WebApp therefore
  * emits, besides the policies of `connectTo`, one NetworkPolicy that opens its target ports
- * - to every source (`<name>-allow-external`) when the Service is NodePort or LoadBalancer, because node and
- *   load-balancer traffic arrives from addresses outside the cluster;
- * - to the ingress controller's namespace (`<name>-from-ingress`, namespace `ingressControllerNamespace`,
- *   default `ingress-nginx`) when an Ingress is configured.
+ * - to every source (`<name>-from-external`, as `allowExternalIngress` builds it) when the Service is NodePort or
+ *   LoadBalancer, because node and load-balancer traffic arrives from addresses outside the cluster;
+ * - to the ingress controller's namespace (`<name>-from-ingress`, as `allowIngressController` builds it; namespace
+ *   `ingressControllerNamespace`, default `ingress-nginx`) when an Ingress is configured.
  * A ClusterIP WebApp without Ingress is reachable only by workloads wired to it with `connectTo`.
  *
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/
  */
-import { ApiObject, Duration, JsonPatch, Lazy } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../imports/k8s';
+import {
+  addAppServicePort, addEnvVariable, createAppDeployment, createExposurePolicy, createServiceAccount, resolveIdentity, resolveRollout, validateAppPort,
+} from './app-workload';
 import { AppContainerOptions, ContainerPortSpec, ResourceOptions, addContainer, probeOnPort, resolveContainer } from './container';
 /** @deprecated import from './container' */
 export { probeOnPort } from './container';
 import { DisruptionBudget, DisruptionBudgetOptions, validateDisruptionBudget } from './disruption-budget';
 import { AppIngress, AppIngressOptions } from './ingress';
-import { AppIdentity, recommendedLabels, selectorLabels, versionFromImage } from './labels';
-import { ContainerSecurityOptions, PodSecurityOptions, ResolvedPodSecurity, applyPodSecurity, podSecurityContextProps, resolvePodSecurity } from './pod-security';
-import { resolveSpreadAcrossHosts, spreadAcrossHosts } from './scheduling';
-import { AppService, AppServiceOptions, ServiceProtocol, ServiceType } from './service';
-import {
-  checkDnsLabel, checkInt, checkIntOrPercent, checkLabelValue, checkNodePort, checkPort, checkPortName, checkUnique, fail, show,
-} from './validate';
+import { AppIdentity, AppIdentityProps, recommendedLabels, selectorLabels } from './labels';
+import { ContainerSecurityOptions, PodSecurityOptions, ResolvedPodSecurity, resolvePodSecurity } from './pod-security';
+import { AppService, AppServiceOptions, ServiceType } from './service';
+import { checkDnsLabel, checkInt, checkUnique, fail, show } from './validate';
 import { BackendPort, ConnectOptions, Connection, IBackend, IConsumer, ServiceEndpoint, connect, namespaceOf } from './wiring';
 
 /** A container port of the WebApp, and how its Service exposes it. */
@@ -158,32 +158,17 @@ export interface TopologySpreadOptions {
 }
 
 /** Props of {@link WebApp}. */
-export interface WebAppProps {
+export interface WebAppProps extends AppIdentityProps {
   /**
    * Name of the Deployment, Service and ServiceAccount, and `app.kubernetes.io/name` (a DNS-1123 label).
    * @default - the construct id
    */
   readonly name?: string;
   /**
-   * `app.kubernetes.io/instance`.
-   * @default - the same as `name`
-   */
-  readonly instance?: string;
-  /**
-   * `app.kubernetes.io/version` (never part of a selector).
-   * @default - the image tag (or digest prefix)
-   */
-  readonly version?: string;
-  /**
    * `app.kubernetes.io/component`.
    * @default 'frontend'
    */
   readonly component?: string;
-  /**
-   * `app.kubernetes.io/part-of`.
-   * @default - no part-of label
-   */
-  readonly partOf?: string;
 
   /** Container image with an explicit tag or digest; no tag or `:latest` is rejected unless `allowLatest`. */
   readonly image: string;
@@ -389,17 +374,7 @@ export class WebApp extends Construct implements IBackend, IConsumer {
     this.name = props.name ?? id;
     checkDnsLabel(this, 'name', this.name);
     this.namespace = namespaceOf(this);
-    this.identity = {
-      name: this.name,
-      instance: props.instance,
-      version: props.version ?? versionFromImage(props.image),
-      component: props.component ?? 'frontend',
-      partOf: props.partOf,
-    };
-    if (props.instance !== undefined) checkLabelValue(this, 'instance', props.instance);
-    if (props.version !== undefined) checkLabelValue(this, 'version', props.version);
-    checkLabelValue(this, 'component', this.identity.component as string);
-    if (props.partOf !== undefined) checkLabelValue(this, 'partOf', props.partOf);
+    this.identity = resolveIdentity(this, this.name, props, 'frontend', props.image);
     this.labels = recommendedLabels(this.identity);
 
     if (props.autoscaling && props.replicas !== undefined) {
@@ -410,23 +385,12 @@ export class WebApp extends Construct implements IBackend, IConsumer {
     const minReplicas = props.autoscaling ? this.validateAutoscaling(props.autoscaling) : undefined;
 
     this.strategy = props.strategy ?? RolloutStrategy.rollingUpdate();
-    this.validateStrategy(this.strategy);
-    const minReady = props.minReadySeconds ?? 0;
-    const progressDeadline = props.progressDeadlineSeconds ?? 600;
-    const revisionHistoryLimit = props.revisionHistoryLimit ?? 10;
-    const grace = props.terminationGracePeriodSeconds ?? 30;
-    checkInt(this, 'minReadySeconds', minReady, { min: 0 });
-    checkInt(this, 'progressDeadlineSeconds', progressDeadline, { min: 1 });
-    if (progressDeadline <= minReady) {
-      fail(this, 'progressDeadlineSeconds', `must be greater than minReadySeconds (${minReady}), got ${progressDeadline}`);
-    }
-    checkInt(this, 'revisionHistoryLimit', revisionHistoryLimit, { min: 0 });
-    checkInt(this, 'terminationGracePeriodSeconds', grace, { min: 0 });
+    const rollout = resolveRollout(this, this.strategy, props);
 
     const ports = props.ports ?? [{ name: 'http', port: 8080 }];
     if (ports.length === 0) fail(this, 'ports', 'must contain at least one port (a WebApp is reached through its Service), got []');
     const serviceType = props.service?.type ?? ServiceType.CLUSTER_IP;
-    ports.forEach((p, i) => this.validatePort(p, `ports[${i}]`, serviceType));
+    ports.forEach((p, i) => validateAppPort(this, p, `ports[${i}]`, serviceType));
     checkUnique(this, 'ports[].servicePort', ports.filter((p) => p.expose ?? true).map((p) => `${p.servicePort ?? p.port}/${p.protocol ?? 'TCP'}`));
 
     const budget = props.disruptionBudget === true ? {} : props.disruptionBudget || undefined;
@@ -452,41 +416,21 @@ export class WebApp extends Construct implements IBackend, IConsumer {
     }, this.podSecurity);
 
     // 2. build
-    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: this.name, labels: { ...this.labels } },
-      automountToken: false,
-    });
-
-    this.deployment = new kplus.Deployment(this, 'Deployment', {
-      metadata: { name: this.name, labels: { ...this.labels } },
-      select: false,
-      podMetadata: { labels: { ...this.labels }, annotations: props.podAnnotations ? { ...props.podAnnotations } : undefined },
+    this.serviceAccount = createServiceAccount(this, this.name, this.labels);
+    this.deployment = createAppDeployment(this, 'Deployment', {
+      name: this.name,
+      labels: this.labels,
+      selector: selectorLabels(this.identity),
+      podAnnotations: props.podAnnotations,
       replicas: this.replicas,
-      strategy: this.strategy.type === 'Recreate'
-        ? kplus.DeploymentStrategy.recreate()
-        : kplus.DeploymentStrategy.rollingUpdate({
-          maxSurge: percentOrAbsolute(this.strategy.maxSurge as number | string),
-          maxUnavailable: percentOrAbsolute(this.strategy.maxUnavailable as number | string),
-        }),
-      minReady: Duration.seconds(minReady),
-      progressDeadline: Duration.seconds(progressDeadline),
-      terminationGracePeriod: Duration.seconds(grace),
+      rollout,
       serviceAccount: this.serviceAccount,
-      automountServiceAccountToken: false,
-      securityContext: podSecurityContextProps(this.podSecurity),
+      podSecurity: this.podSecurity,
+      spreadAcrossHosts: props.spreadAcrossHosts,
+      maxPods: props.autoscaling?.maxReplicas ?? this.replicas,
     });
-    this.deployment.select(kplus.LabelSelector.of({ labels: selectorLabels(this.identity) }));
-    const deploymentObject = ApiObject.of(this.deployment);
-    // kplus always adds its construct-path label to the pod template; the selector does not use it, so drop it
-    // (a moved construct must not change the pods' labels).
-    deploymentObject.addJsonPatch(JsonPatch.remove(`/spec/template/metadata/labels/${kplus.Pod.ADDRESS_LABEL.replace(/\//g, '~1')}`));
-    deploymentObject.addJsonPatch(JsonPatch.add('/spec/revisionHistoryLimit', revisionHistoryLimit));
-    applyPodSecurity(this.deployment, this.podSecurity);
-    if (resolveSpreadAcrossHosts(props.spreadAcrossHosts, props.autoscaling?.maxReplicas ?? this.replicas)) {
-      spreadAcrossHosts(this, this.deployment, selectorLabels(this.identity));
-    }
     if (props.topologySpread && props.topologySpread.length > 0) {
-      deploymentObject.addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', this.topologySpread(props.topologySpread)));
+      ApiObject.of(this.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', this.topologySpread(props.topologySpread)));
     }
 
     this.container = addContainer(this, this.deployment, resolved);
@@ -519,15 +463,9 @@ export class WebApp extends Construct implements IBackend, IConsumer {
       this.ingress = new AppIngress(this, 'Ingress', { ...props.ingress, name: props.ingress.name ?? this.name, service: this.service, identity: this.identity });
     }
 
-    const ingressNamespace = props.ingressControllerNamespace ?? 'ingress-nginx';
-    checkDnsLabel(this, 'ingressControllerNamespace', ingressNamespace);
-    if (props.ingressControllerNamespace !== undefined && !props.ingress) {
-      fail(this, 'ingressControllerNamespace', `only applies with 'ingress', got ${show(props.ingressControllerNamespace)} without an ingress`);
-    }
-    const external = serviceType === ServiceType.NODE_PORT || serviceType === ServiceType.LOAD_BALANCER;
-    if (external || this.ingress) {
-      this.exposurePolicy = this.createExposurePolicy(external ? undefined : ingressNamespace);
-    }
+    this.exposurePolicy = createExposurePolicy(this, {
+      service: this.service, hasIngress: this.ingress !== undefined, ingressControllerNamespace: props.ingressControllerNamespace, labels: this.labels,
+    });
   }
 
   // ---- IBackend / IConsumer ----
@@ -559,9 +497,7 @@ export class WebApp extends Construct implements IBackend, IConsumer {
 
   /** Adds an environment variable to the app container (a literal or a `kplus.EnvValue`). */
   public addEnv(name: string, value: string | kplus.EnvValue): void {
-    if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) fail(this, 'env', `has an invalid variable name ${show(name)}`);
-    if (this.container.env.variables[name] !== undefined) fail(this, 'env', `already has a variable ${show(name)}`);
-    this.container.env.addVariable(name, typeof value === 'string' ? kplus.EnvValue.fromValue(value) : value);
+    addEnvVariable(this, [this.container], name, value);
   }
 
   /** Adds a whole ConfigMap or Secret as environment (`envFrom`) to the app container. */
@@ -595,7 +531,7 @@ export class WebApp extends Construct implements IBackend, IConsumer {
    */
   public addPort(port: WebAppPort): void {
     const prop = `ports[${this.ports.length}]`;
-    this.validatePort(port, prop, this.service.type);
+    validateAppPort(this, port, prop, this.service.type);
     if (this.ports.some((p) => p.name === port.name)) fail(this, `${prop}.name`, `must not contain duplicates, got ${show(port.name)} twice`);
     if (this.ports.some((p) => p.port === port.port && (p.protocol ?? 'TCP') === (port.protocol ?? 'TCP'))) {
       fail(this, `${prop}.port`, `must not contain duplicates, got ${port.port} twice`);
@@ -636,37 +572,9 @@ export class WebApp extends Construct implements IBackend, IConsumer {
     return c;
   }
 
-  private validatePort(p: WebAppPort, prop: string, type: ServiceType): void {
-    checkPortName(this, `${prop}.name`, p.name);
-    checkPort(this, `${prop}.port`, p.port);
-    if (p.servicePort !== undefined) checkPort(this, `${prop}.servicePort`, p.servicePort);
-    if (p.nodePort !== undefined) {
-      if (type !== ServiceType.NODE_PORT && type !== ServiceType.LOAD_BALANCER) {
-        fail(this, `${prop}.nodePort`, `is only allowed with service type NodePort or LoadBalancer, got ${p.nodePort} with ${type}`);
-      }
-      if (p.expose === false) fail(this, `${prop}.nodePort`, `requires the port to be exposed, got expose: false`);
-      checkNodePort(this, `${prop}.nodePort`, p.nodePort);
-    }
-  }
-
   private registerPort(p: WebAppPort): void {
     this.ports.push(p);
-    const protocol = (p.protocol ?? kplus.Protocol.TCP) as unknown as ServiceProtocol;
-    this.service.addPodPort({ name: p.name, port: p.port, protocol });
-    if (p.expose ?? true) {
-      this.service.addPort({
-        name: p.name, port: p.servicePort ?? p.port, targetPort: p.name, nodePort: p.nodePort, protocol, appProtocol: p.appProtocol,
-      });
-    }
-  }
-
-  private validateStrategy(s: RolloutStrategy): void {
-    if (s.type === 'Recreate') return;
-    const surge = checkIntOrPercent(this, 'strategy.maxSurge', s.maxSurge as number | string);
-    const unavailable = checkIntOrPercent(this, 'strategy.maxUnavailable', s.maxUnavailable as number | string);
-    if (surge.value === 0 && unavailable.value === 0) {
-      fail(this, 'strategy.maxUnavailable', `must not be 0 when 'maxSurge' is 0 too (the rollout could never replace a pod), got ${show(s.maxUnavailable)}`);
-    }
+    addAppServicePort(this.service, p);
   }
 
   private validateAutoscaling(a: WebAppAutoscalingOptions): number {
@@ -722,29 +630,4 @@ export class WebApp extends Construct implements IBackend, IConsumer {
       return c;
     });
   }
-
-  private createExposurePolicy(fromNamespace: string | undefined): k8s.KubeNetworkPolicy {
-    const policyName = fromNamespace === undefined ? `${this.name}-allow-external` : `${this.name}-from-ingress`;
-    const from: k8s.NetworkPolicyPeer[] | undefined = fromNamespace === undefined
-      ? undefined
-      : [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': fromNamespace } } }];
-    return new k8s.KubeNetworkPolicy(this, 'ExposurePolicy', {
-      metadata: { name: policyName, labels: { ...this.labels } },
-      spec: Lazy.any({
-        produce: (): k8s.NetworkPolicySpec => ({
-          podSelector: { matchLabels: selectorLabels(this.identity) },
-          policyTypes: ['Ingress'],
-          ingress: [{
-            from,
-            ports: this.service.backendPorts.map((p) => ({ port: k8s.IntOrString.fromNumber(p.targetPort), protocol: p.protocol })),
-          }],
-        }),
-      }),
-    });
-  }
-}
-
-
-function percentOrAbsolute(v: number | string): kplus.PercentOrAbsolute {
-  return typeof v === 'number' ? kplus.PercentOrAbsolute.absolute(v) : kplus.PercentOrAbsolute.percent(Number(v.replace('%', '')));
 }

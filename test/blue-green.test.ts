@@ -180,7 +180,7 @@ describe('Services', () => {
     expect(preview.spec.type).toBe('ClusterIP');
     expect(preview.spec.ports[0].nodePort).toBeUndefined();
     expect(preview.spec.sessionAffinity).toBeUndefined();
-    const policy = find(manifests, 'NetworkPolicy', 'web-allow-external');
+    const policy = find(manifests, 'NetworkPolicy', 'web-from-external');
     expect(policy.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web' } });
     expect(policy.spec.ingress).toEqual([{ ports: [{ port: 8080, protocol: 'TCP' }] }]);
   });

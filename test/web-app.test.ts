@@ -5,6 +5,7 @@ import { AddableCapability } from '../lib/pod-security';
 import { ExternalTrafficPolicy, ServiceType, SessionAffinity } from '../lib/service';
 import { RolloutStrategy, TopologyKey, WebApp, WebAppPort, WebAppProps, WhenUnsatisfiable } from '../lib/web-app';
 import { IngressPathType } from '../lib/ingress';
+import { NetworkPort, allowExternalIngress } from '../lib/network-policy';
 import { Manifest, allOf, find, podSpecOf, restrictedViolations, synthAll, testChart } from './util';
 
 const IMAGE = 'ghcr.io/acme/api:1.4.2';
@@ -130,7 +131,7 @@ describe('WebApp', () => {
     expect(svc.spec.type).toBe('NodePort');
     expect(svc.spec.externalTrafficPolicy).toBe('Local');
     expect(svc.spec.ports[0]).toEqual({ name: 'http', port: 80, targetPort: 'http', nodePort: 30080, protocol: 'TCP' });
-    const np = find(all(), 'NetworkPolicy', 'api-allow-external');
+    const np = find(all(), 'NetworkPolicy', 'api-from-external');
     expect(np.spec).toEqual({
       podSelector: { matchLabels: SELECTOR },
       policyTypes: ['Ingress'],
@@ -145,9 +146,18 @@ describe('WebApp', () => {
     const svc = find(all(), 'Service', 'api');
     expect(svc.spec.type).toBe('LoadBalancer');
     expect(svc.spec.sessionAffinity).toBe('ClientIP');
-    expect(find(all(), 'NetworkPolicy', 'api-allow-external').spec.ingress[0].ports).toEqual([
+    expect(find(all(), 'NetworkPolicy', 'api-from-external').spec.ingress[0].ports).toEqual([
       { port: 8080, protocol: 'TCP' }, { port: 9090, protocol: 'TCP' },
     ]);
+  });
+
+  test('the external policy is the one allowExternalIngress builds (so a second one collides), with the app labels', () => {
+    const { all, app } = build({ partOf: 'shop', service: { type: ServiceType.LOAD_BALANCER } });
+    const np = find(all(), 'NetworkPolicy', 'api-from-external');
+    expect(np.metadata.labels).toEqual(app.labels);
+    expect(np.metadata.namespace).toBe('demo');
+    expect(app.exposurePolicy?.name).toBe('api-from-external');
+    expect(() => allowExternalIngress(app, { ports: [NetworkPort.tcp(8080)] })).toThrow(`test/api: 'networkPolicy' "api-from-external" already exists for this workload`);
   });
 
   test('ClusterIP without Ingress emits no NetworkPolicy of its own', () => {
