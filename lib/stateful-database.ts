@@ -19,15 +19,16 @@ import { ApiObjectMetadataDefinition, Duration, Lazy, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../imports/k8s';
+import { addEnvVariable, createServiceAccount, resolveIdentity } from './app-workload';
 import { AppContainerOptions, ResourceOptions, addContainer, resolveContainer } from './container';
 import { DisruptionBudget, DisruptionBudgetOptions, validateDisruptionBudget } from './disruption-budget';
-import { AppIdentity, LABEL, MANAGED_BY, recommendedLabels, selectorLabels, versionFromImage } from './labels';
+import { AppIdentity, AppIdentityProps, LABEL, MANAGED_BY, recommendedLabels, selectorLabels } from './labels';
 import {
   DEFAULT_USER_ID, PodSecurityOptions, ResolvedPodSecurity, applyPodSecurity, podSecurityContextProps, resolvePodSecurity,
 } from './pod-security';
 import { AppService, AppServiceOptions, ServiceProtocol } from './service';
 import { StorageClassRef, StorageSize, checkAccessModes, dependOnClass, storageClassName, storageQuantity } from './storage';
-import { checkDnsLabel, checkInt, checkLabelValue, fail, show } from './validate';
+import { checkDnsLabel, checkInt, fail, show } from './validate';
 import {
   BackendPort, ConnectOptions, Connection, DEFAULT_CLUSTER_DOMAIN, IBackend, IConsumer, ServiceEndpoint, connect, namespaceOf,
 } from './wiring';
@@ -125,7 +126,7 @@ export interface ClientServiceOptions extends AppServiceOptions {
 }
 
 /** Props of {@link StatefulDatabase}. */
-export interface StatefulDatabaseProps extends Omit<AppContainerOptions, 'readiness'> {
+export interface StatefulDatabaseProps extends Omit<AppContainerOptions, 'readiness'>, AppIdentityProps {
   /**
    * The StatefulSet name (at most 52 characters: pods are `<name>-<ordinal>`). Also `app.kubernetes.io/name`,
    * the ServiceAccount and PodDisruptionBudget name. Renaming it orphans the existing claims.
@@ -139,25 +140,10 @@ export interface StatefulDatabaseProps extends Omit<AppContainerOptions, 'readin
    */
   readonly serviceName?: string;
   /**
-   * `app.kubernetes.io/instance`.
-   * @default - the same as `name`
-   */
-  readonly instance?: string;
-  /**
-   * `app.kubernetes.io/version` (never in a selector or a claim template).
-   * @default - the image tag
-   */
-  readonly version?: string;
-  /**
    * `app.kubernetes.io/component`.
    * @default 'database'
    */
   readonly component?: string;
-  /**
-   * `app.kubernetes.io/part-of`.
-   * @default - none
-   */
-  readonly partOf?: string;
   /**
    * The main container's name.
    * @default - the same as `name`
@@ -378,17 +364,7 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
     this.serviceName = props.serviceName ?? this.name;
     checkDnsLabel(this, 'serviceName', this.serviceName);
     this.namespace = namespaceOf(this);
-    this.identity = {
-      name: this.name,
-      instance: props.instance,
-      version: props.version ?? versionFromImage(props.image),
-      component: props.component ?? 'database',
-      partOf: props.partOf,
-    };
-    if (props.instance !== undefined) checkLabelValue(this, 'instance', props.instance);
-    if (props.version !== undefined) checkLabelValue(this, 'version', props.version);
-    checkLabelValue(this, 'component', this.identity.component as string);
-    if (props.partOf !== undefined) checkLabelValue(this, 'partOf', props.partOf);
+    this.identity = resolveIdentity(this, this.name, props, 'database', props.image);
     this.labels = recommendedLabels(this.identity);
 
     this.replicas = props.replicas ?? 1;
@@ -430,10 +406,7 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
     resolved.writablePaths.forEach((p) => this.claimPath(p, 'writablePaths'));
 
     // 2. build
-    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: this.name, labels: { ...this.labels } },
-      automountToken: false,
-    });
+    this.serviceAccount = createServiceAccount(this, this.name, this.labels);
 
     const workload = new StatefulSetWorkload(this, 'StatefulSet', {
       metadata: { name: this.name, labels: { ...this.labels } },
@@ -568,9 +541,7 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
 
   /** Adds an environment variable to the main container (a literal or a `kplus.EnvValue`). */
   public addEnv(name: string, value: string | kplus.EnvValue): void {
-    if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) fail(this, 'env', `has an invalid variable name ${show(name)}`);
-    if (this.container.env.variables[name] !== undefined) fail(this, 'env', `already has a variable ${show(name)}`);
-    this.container.env.addVariable(name, typeof value === 'string' ? kplus.EnvValue.fromValue(value) : value);
+    addEnvVariable(this, [this.container], name, value);
   }
 
   /** Adds a whole ConfigMap or Secret as environment (`envFrom`) to the main container. */
