@@ -8,7 +8,7 @@ import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../imports/k8s';
-import { AppIdentity, AppIdentityProps, versionFromImage } from './labels';
+import { AppIdentity, AppIdentityProps, selectorLabels, versionFromImage } from './labels';
 import {
   DEFAULT_INGRESS_CONTROLLER_NAMESPACE, NetworkPeer, NetworkPort, NetworkProtocol, allowExternalIngress, allowIngressController,
 } from './network-policy';
@@ -17,7 +17,58 @@ import { resolveSpreadAcrossHosts, spreadAcrossHosts } from './scheduling';
 import { AppService, ServiceProtocol, ServiceType } from './service';
 import { checkDnsLabel, checkInt, checkIntOrPercent, checkLabelValue, checkNodePort, checkPort, checkPortName, fail, show } from './validate';
 import type { RolloutStrategy, WebAppPort } from './web-app';
-import { IWorkloadPeer } from './wiring';
+import { BackendPort, ConnectOptions, Connection, IBackend, IConsumer, IWorkloadPeer, ServiceEndpoint, connect } from './wiring';
+
+// ---- the IBackend / IConsumer members of an app behind one Service ----
+
+/**
+ * The wiring members of an app reached through one Service (WebApp, BlueGreenDeployment): its name, the selector
+ * labels of its pods, and the Service's endpoint and ports.
+ */
+export abstract class ServiceBackedApp extends Construct implements IBackend, IConsumer {
+  /** The name of the app: its Service, its ServiceAccount and `app.kubernetes.io/name`. */
+  public abstract readonly name: string;
+  /** The recommended-label identity of the pods. */
+  public abstract readonly identity: AppIdentity;
+  /** The namespace (undefined: the chart has none). */
+  public abstract readonly namespace: string | undefined;
+  /** The Service clients use. */
+  public abstract readonly service: AppService;
+
+  /** Readable name used in generated object names (`<consumer>-to-<name>`). */
+  public get peerName(): string {
+    return this.name;
+  }
+
+  /**
+   * The selector labels of the pods (`app.kubernetes.io/name` and `instance`). For a BlueGreenDeployment they
+   * select every version's pods (no `version`): NetworkPolicies cover all versions, so a cut-over needs no policy change.
+   */
+  public get podSelector(): Record<string, string> {
+    return selectorLabels(this.identity);
+  }
+
+  /** The Service's DNS names and URLs. */
+  public get endpoint(): ServiceEndpoint {
+    return this.service.endpoint;
+  }
+
+  /** The Service's ports (target ports as pod port numbers). */
+  public get backendPorts(): BackendPort[] {
+    return this.service.backendPorts;
+  }
+
+  /** Adds an env var (a literal or a `kplus.EnvValue`) to the app container of every pod template. */
+  public abstract addEnv(name: string, value: string | kplus.EnvValue): void;
+
+  /**
+   * Wires this app to a backend: sets `options.env` to the backend's URL (FQDN by default) and emits the
+   * NetworkPolicies allowing exactly that traffic.
+   */
+  public connectTo(backend: IBackend, options: ConnectOptions = {}): Connection {
+    return connect(this, backend, options);
+  }
+}
 
 // ---- identity ----
 

@@ -17,7 +17,8 @@ import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../imports/k8s';
 import {
-  addAppServicePort, addEnvVariable, createAppDeployment, createExposurePolicy, createServiceAccount, resolveIdentity, resolveRollout, validateAppPort,
+  ServiceBackedApp, addAppServicePort, addEnvVariable, createAppDeployment, createExposurePolicy, createServiceAccount, resolveIdentity, resolveRollout,
+  validateAppPort,
 } from './app-workload';
 import { ResourceOptions, addContainer, resolveContainer } from './container';
 import { DisruptionBudget, validateDisruptionBudget } from './disruption-budget';
@@ -27,7 +28,7 @@ import { ResolvedPodSecurity, resolvePodSecurity } from './pod-security';
 import { AppService, ServiceType } from './service';
 import { checkDnsLabel, checkInt, checkLabelValue, checkUnique, fail, show } from './validate';
 import { RolloutStrategy, WebAppProps } from './web-app';
-import { BackendPort, ConnectOptions, Connection, IBackend, IConsumer, ServiceEndpoint, connect, namespaceOf } from './wiring';
+import { namespaceOf } from './wiring';
 
 /** The label key of the version slot, in pod labels and selectors. */
 export const VERSION_LABEL = 'version';
@@ -134,7 +135,7 @@ export interface BlueGreenDeploymentProps extends BlueGreenSharedProps {
  * });
  * web.connectTo(api, { env: 'API_URL' });
  */
-export class BlueGreenDeployment extends Construct implements IBackend, IConsumer {
+export class BlueGreenDeployment extends ServiceBackedApp {
   /** Base name (stable Service, ServiceAccount, `app.kubernetes.io/name`). */
   public readonly name: string;
   /** The recommended-label identity shared by the versions (without `version`). */
@@ -326,27 +327,7 @@ export class BlueGreenDeployment extends Construct implements IBackend, IConsume
     return d;
   }
 
-  // ---- IBackend / IConsumer ----
-
-  /** Readable name used in generated object names (`<consumer>-to-<name>`). */
-  public get peerName(): string {
-    return this.name;
-  }
-
-  /** The labels of every version's pods (without `version`): NetworkPolicies cover all versions, so a cut-over needs no policy change. */
-  public get podSelector(): Record<string, string> {
-    return selectorLabels(this.identity);
-  }
-
-  /** The stable Service's DNS names and URLs. */
-  public get endpoint(): ServiceEndpoint {
-    return this.service.endpoint;
-  }
-
-  /** The stable Service's ports (target ports as pod port numbers). */
-  public get backendPorts(): BackendPort[] {
-    return this.service.backendPorts;
-  }
+  // ---- IBackend / IConsumer (peerName, podSelector, endpoint, backendPorts, connectTo: ServiceBackedApp) ----
 
   /** Adds a literal env var to the app container of every version (a pod template change: each version rolls). */
   public addEnv(name: string, value: string | kplus.EnvValue): void {
@@ -358,10 +339,6 @@ export class BlueGreenDeployment extends Construct implements IBackend, IConsume
     for (const d of Object.values(this.deployments)) d.podMetadata.addAnnotation(key, value);
   }
 
-  /** Wires every version to a backend: env var with its URL (FQDN by default) and NetworkPolicies. */
-  public connectTo(backend: IBackend, options: ConnectOptions = {}): Connection {
-    return connect(this, backend, options);
-  }
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

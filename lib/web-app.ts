@@ -18,7 +18,8 @@ import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../imports/k8s';
 import {
-  addAppServicePort, addEnvVariable, createAppDeployment, createExposurePolicy, createServiceAccount, resolveIdentity, resolveRollout, validateAppPort,
+  ServiceBackedApp, addAppServicePort, addEnvVariable, createAppDeployment, createExposurePolicy, createServiceAccount, resolveIdentity, resolveRollout,
+  validateAppPort,
 } from './app-workload';
 import { AppContainerOptions, ContainerPortSpec, ResourceOptions, addContainer, probeOnPort, resolveContainer } from './container';
 /** @deprecated import from './container' */
@@ -29,7 +30,7 @@ import { AppIdentity, AppIdentityProps, recommendedLabels, selectorLabels } from
 import { ContainerSecurityOptions, PodSecurityOptions, ResolvedPodSecurity, resolvePodSecurity } from './pod-security';
 import { AppService, AppServiceOptions, ServiceType } from './service';
 import { checkDnsLabel, checkInt, checkUnique, fail, show } from './validate';
-import { BackendPort, ConnectOptions, Connection, IBackend, IConsumer, ServiceEndpoint, connect, namespaceOf } from './wiring';
+import { namespaceOf } from './wiring';
 
 /** A container port of the WebApp, and how its Service exposes it. */
 export interface WebAppPort extends ContainerPortSpec {
@@ -333,7 +334,7 @@ export interface WebAppProps extends AppIdentityProps {
  * });
  * web.connectTo(api, { env: 'API_URL' }); // API_URL=http://api.<ns>.svc.cluster.local
  */
-export class WebApp extends Construct implements IBackend, IConsumer {
+export class WebApp extends ServiceBackedApp {
   /** The name of the Deployment, Service and ServiceAccount. */
   public readonly name: string;
   /** The recommended-label identity. */
@@ -468,27 +469,7 @@ export class WebApp extends Construct implements IBackend, IConsumer {
     });
   }
 
-  // ---- IBackend / IConsumer ----
-
-  /** Readable name used in generated object names (`<consumer>-to-<backend>`). */
-  public get peerName(): string {
-    return this.name;
-  }
-
-  /** The selector labels of the pods (`app.kubernetes.io/name` and `instance`). */
-  public get podSelector(): Record<string, string> {
-    return selectorLabels(this.identity);
-  }
-
-  /** The Service's DNS names and URLs. */
-  public get endpoint(): ServiceEndpoint {
-    return this.service.endpoint;
-  }
-
-  /** The Service's ports (target ports as pod port numbers). */
-  public get backendPorts(): BackendPort[] {
-    return this.service.backendPorts;
-  }
+  // ---- IBackend / IConsumer (peerName, podSelector, endpoint, backendPorts, connectTo: ServiceBackedApp) ----
 
   /** The ports declared so far (a copy). */
   public get appPorts(): WebAppPort[] {
@@ -503,14 +484,6 @@ export class WebApp extends Construct implements IBackend, IConsumer {
   /** Adds a whole ConfigMap or Secret as environment (`envFrom`) to the app container. */
   public addEnvFrom(source: kplus.EnvFrom): void {
     this.container.env.copyFrom(source);
-  }
-
-  /**
-   * Wires this app to a backend: sets `options.env` to the backend's URL (FQDN by default) and emits the
-   * NetworkPolicies allowing exactly that traffic.
-   */
-  public connectTo(backend: IBackend, options: ConnectOptions = {}): Connection {
-    return connect(this, backend, options);
   }
 
   // ---- pod extension points ----
