@@ -154,6 +154,11 @@ metadata:
     kubernetes.io/arch: amd64
     topology.kubernetes.io/zone: zone-$i
     type: kwok
+status:
+  # kwok's node-initialize stage keeps these; its own defaults (cpu 1k, memory 1Ti, pods 1M) lack ephemeral-storage,
+  # so a pod requesting ephemeral-storage would never be scheduled
+  allocatable: {cpu: "32", memory: 128Gi, pods: "110", ephemeral-storage: 200Gi}
+  capacity: {cpu: "32", memory: 128Gi, pods: "110", ephemeral-storage: 200Gi}
 NODE
   done
   if [[ $(node "$E2E_DIR/lib/storage-classes.mjs" has-default "$E2E_MANIFESTS") != yes ]]; then
@@ -166,22 +171,29 @@ NODE
   log "cluster ready in $(( $(date +%s) - t0 ))s"
 }
 
-cluster_down() { # stops exactly the recorded PIDs: TERM, up to 15 s, then KILL
-  [[ -n ${E2E_STATE:-} && -f $E2E_STATE/pids ]] || return 0
-  local pid name bin alive=() i
+stop_recorded() { # stop_recorded (only|except) NAMES...: TERM the matching recorded PIDs, wait up to 10 s, then KILL
+  local mode=$1 pid name bin alive=() i; shift
   while read -r pid name bin; do
-    if [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == "$bin" ]]; then
+    [[ " $* " == *" $name "* ]] && [[ $mode == except ]] && continue
+    [[ " $* " != *" $name "* ]] && [[ $mode == only ]] && continue
+    if [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == "$bin" ]]; then # never signal a recycled PID
       kill -TERM "$pid" 2>/dev/null && alive+=("$pid")
     fi
-  done < <(tac "$E2E_STATE/pids")
-  for ((i = 0; i < 75; i++)); do
+  done <"$E2E_STATE/pids"
+  for ((i = 0; i < 50 && ${#alive[@]} > 0; i++)); do
     local still=()
     for pid in "${alive[@]}"; do kill -0 "$pid" 2>/dev/null && still+=("$pid"); done
     alive=("${still[@]}")
-    (( ${#alive[@]} == 0 )) && break
-    sleep 0.2
+    (( ${#alive[@]} == 0 )) || sleep 0.2
   done
-  for pid in "${alive[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  for pid in "${alive[@]}"; do log "pid $pid ignored SIGTERM for 10 s: SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; done
+}
+
+cluster_down() { # stops exactly the recorded PIDs: clients first, then the apiserver, then etcd (it hangs without etcd)
+  [[ -n ${E2E_STATE:-} && -f $E2E_STATE/pids ]] || return 0
+  stop_recorded except kube-apiserver etcd
+  stop_recorded only kube-apiserver
+  stop_recorded only etcd
   log "stopped $(wc -l <"$E2E_STATE/pids") processes"
   if [[ ${E2E_KEEP_STATE:-0} == 1 ]]; then log "kept $E2E_STATE"; else rm -rf "$E2E_STATE"; fi
 }

@@ -37,7 +37,8 @@ test('each StatefulSet pod name resolves through its headless Service', { skip }
     const governing = kinds('Service').find((s) => nsOf(s) === ns && s.metadata.name === sts.spec.serviceName);
     assert.ok(governing, `StatefulSet ${sts.metadata.name}: governing Service ${sts.spec.serviceName} is not in the manifests`);
     assert.equal(governing.spec.clusterIP, 'None', `Service ${governing.metadata.name} must be headless`);
-    for (let i = 0; i < (sts.spec.replicas ?? 1); i++) {
+    const n = (await getJson(['get', 'statefulset', sts.metadata.name, '-n', ns])).spec.replicas;
+    for (let i = 0; i < n; i++) {
       const pod = await getJson(['get', 'pod', `${sts.metadata.name}-${i}`, '-n', ns]);
       await resolves(`${sts.metadata.name}-${i}.${sts.spec.serviceName}.${ns}.svc.cluster.local`, pod.status.podIP);
     }

@@ -11,7 +11,7 @@ const claimsOf = (pod) => Object.fromEntries((pod.spec.volumes || []).filter((v)
 test('pods are <name>-0..N-1 and PVCs <template>-<name>-<i> are Bound', { skip }, async () => {
   for (const sts of statefulSets) {
     const ns = nsOf(sts);
-    const n = sts.spec.replicas ?? 1;
+    const n = (await getJson(['get', 'statefulset', sts.metadata.name, '-n', ns])).spec.replicas;
     const templates = (sts.spec.volumeClaimTemplates || []).map((t) => t.metadata.name);
     for (let i = 0; i < n; i++) {
       const pod = await getJson(['get', 'pod', `${sts.metadata.name}-${i}`, '-n', ns]);
@@ -36,7 +36,7 @@ test('pods are <name>-0..N-1 and PVCs <template>-<name>-<i> are Bound', { skip }
 test('a deleted StatefulSet pod returns with the same name, bound to the same PVC', { skip }, async () => {
   for (const sts of statefulSets) {
     const ns = nsOf(sts);
-    const n = sts.spec.replicas ?? 1;
+    const n = (await getJson(['get', 'statefulset', sts.metadata.name, '-n', ns])).spec.replicas;
     const name = `${sts.metadata.name}-${n > 1 ? 1 : 0}`;
     const before = await getJson(['get', 'pod', name, '-n', ns]);
     const pvcsBefore = {};

@@ -1,13 +1,14 @@
 // Deleting a Deployment's pod brings a replacement.
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { eventually, isReady, kinds, kubectl, nsOf, podsOf } from './helpers.mjs';
+import { eventually, getJson, isReady, kinds, kubectl, nsOf, podsOf } from './helpers.mjs';
 
 const deployments = kinds('Deployment');
 
 test('a deleted Deployment pod is replaced', { skip: deployments.length ? false : 'no Deployment' }, async () => {
   for (const d of deployments) {
-    const want = d.spec.replicas ?? 1;
+    // live replicas: an autoscaler may own spec.replicas (then the manifest leaves it out)
+    const want = (await getJson(['get', 'deployment', d.metadata.name, '-n', nsOf(d)])).spec.replicas;
     if (want === 0) continue;
     const [victim] = (await podsOf(d)).filter(isReady);
     assert.ok(victim, `Deployment ${d.metadata.name} has no Ready pod`);

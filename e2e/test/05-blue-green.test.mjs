@@ -8,6 +8,7 @@ import { objects } from '../lib/manifests.mjs';
 
 const ROLE = 'kubecraft.dev/role';
 const stables = kinds('Service').filter((s) => s.metadata.labels?.[ROLE] === 'stable');
+const key = (s) => `${nsOf(s)}/${s.metadata.name}`;
 const skip = stables.length ? false : `no Service labelled ${ROLE}=stable in the manifests`;
 
 /** the version slots of a stable Service: version labels of the Deployments its selector (minus version) matches */
@@ -44,15 +45,15 @@ async function switchTo(t, dir, target) {
   const stops = [];
   for (const s of stables) {
     const name = s.metadata.name;
-    min[name] = Infinity;
+    min[key(s)] = Infinity;
     const path = `/apis/discovery.k8s.io/v1/namespaces/${nsOf(s)}/endpointslices?${labelQuery({ 'kubernetes.io/service-name': name })}`;
-    stops.push(await observe(path, (slices) => (min[name] = Math.min(min[name], readyCount(slices)))));
+    stops.push(await observe(path, (slices) => (min[key(s)] = Math.min(min[key(s)], readyCount(slices)))));
   }
   let states = 0;
   try {
     await applyDir(dir);
     for (const s of stables) {
-      const want = target[s.metadata.name];
+      const want = target[key(s)];
       const readyPods = async () => (await getJson(['get', 'pods', '-n', nsOf(s), '-l', `version=${want}`])).items.filter(isReady).length;
       await eventually(`Service ${s.metadata.name} lists only version=${want} pods`, async () => {
         const eps = await sample(s);
@@ -63,7 +64,7 @@ async function switchTo(t, dir, target) {
     for (const stop of stops) states += await stop();
   }
   t.diagnostic(`switch to ${JSON.stringify(target)}: ${states} EndpointSlice states watched, fewest ready endpoints ${JSON.stringify(min)}`);
-  for (const s of stables) assert.ok(min[s.metadata.name] > 0, `Service ${s.metadata.name} had zero ready endpoints while switching`);
+  for (const s of stables) assert.ok(min[key(s)] > 0, `Service ${key(s)} had zero ready endpoints while switching`);
 }
 
 test('the stable Service lists only the active version\'s pods', { skip }, async () => {
@@ -79,15 +80,20 @@ test('the stable Service lists only the active version\'s pods', { skip }, async
 });
 
 test('re-synthesized with the other version active, apply switches the stable Service without a gap, and back', { skip }, async (t) => {
-  const original = Object.fromEntries(stables.map((s) => [s.metadata.name, slotsOf(s).active]));
-  const other = Object.fromEntries(stables.map((s) => [s.metadata.name, slotsOf(s).slots.find((v) => v !== slotsOf(s).active)]));
+  const original = Object.fromEntries(stables.map((s) => [key(s), slotsOf(s).active]));
+  const other = Object.fromEntries(stables.map((s) => [key(s), slotsOf(s).slots.find((v) => v !== slotsOf(s).active)]));
   const otherSlots = [...new Set(Object.values(other))];
   assert.equal(otherSlots.length, 1, `stable Services disagree on the other slot: ${JSON.stringify(other)}`);
+  // the manifests under test must be what synth produces now, or the switch would also apply unrelated changes
+  if (new Set(Object.values(original)).size === 1) {
+    const again = objects(await synthWithActive(Object.values(original)[0]));
+    assert.deepEqual(again, objects(MANIFESTS), `${MANIFESTS} differs from a fresh synth: re-synthesize it first`);
+  }
   const dir = await synthWithActive(otherSlots[0]);
   const resynth = objects(dir);
   for (const s of stables) {
     const r = resynth.find((o) => o.kind === 'Service' && o.metadata.name === s.metadata.name && nsOf(o) === nsOf(s));
-    assert.equal(r?.spec.selector.version, other[s.metadata.name], `re-synth: Service ${s.metadata.name} selects the other version`);
+    assert.equal(r?.spec.selector.version, other[key(s)], `re-synth: Service ${key(s)} selects the other version`);
   }
   await switchTo(t, dir, other);
   await switchTo(t, MANIFESTS, original); // rollback

@@ -41,7 +41,7 @@ const imageOf = async (d) => (await getJson(['get', 'deployment', d.metadata.nam
 
 test('rolling image update respects maxUnavailable and rollout undo restores', { skip: target ? false : 'no RollingUpdate Deployment' }, async (t) => {
   const ns = nsOf(target);
-  const replicas = target.spec.replicas ?? 1;
+  const replicas = (await getJson(['get', 'deployment', target.metadata.name, '-n', ns])).spec.replicas; // live: an HPA may own it
   const ru = target.spec.strategy?.rollingUpdate ?? {};
   let maxUnavailable = scaled(ru.maxUnavailable, replicas, false);
   if (maxUnavailable === 0 && scaled(ru.maxSurge, replicas, true) === 0) maxUnavailable = 1;

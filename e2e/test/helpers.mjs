@@ -102,7 +102,7 @@ export async function synthWithActive(slot) {
   return outdir;
 }
 
-export async function rolloutStatus(o, timeout = '180s') {
+export async function rolloutStatus(o, timeout = '120s') {
   await kubectl(['rollout', 'status', `${o.kind.toLowerCase()}/${o.metadata.name}`, '-n', nsOf(o), `--timeout=${timeout}`]);
 }
 
