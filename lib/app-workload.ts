@@ -8,6 +8,7 @@ import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../imports/k8s';
+import { DisruptionBudgetOptions } from './disruption-budget';
 import { AppIdentity, AppIdentityProps, selectorLabels, versionFromImage } from './labels';
 import {
   DEFAULT_INGRESS_CONTROLLER_NAMESPACE, NetworkPeer, NetworkPort, NetworkProtocol, allowExternalIngress, allowIngressController,
@@ -15,7 +16,9 @@ import {
 import { ResolvedPodSecurity, applyPodSecurity, podSecurityContextProps } from './pod-security';
 import { resolveSpreadAcrossHosts, spreadAcrossHosts } from './scheduling';
 import { AppService, ServiceProtocol, ServiceType } from './service';
-import { checkDnsLabel, checkInt, checkIntOrPercent, checkLabelValue, checkNodePort, checkPort, checkPortName, fail, show } from './validate';
+import {
+  checkDnsLabel, checkInt, checkIntOrPercent, checkLabelValue, checkNodePort, checkPort, checkPortName, checkUnique, fail, show,
+} from './validate';
 import type { RolloutStrategy, WebAppPort } from './web-app';
 import { BackendPort, ConnectOptions, Connection, IBackend, IConsumer, IWorkloadPeer, ServiceEndpoint, connect } from './wiring';
 
@@ -91,6 +94,11 @@ export function resolveIdentity(
   checkLabelValue(scope, 'component', identity.component as string);
   if (props.partOf !== undefined) checkLabelValue(scope, 'partOf', props.partOf);
   return identity;
+}
+
+/** The `disruptionBudget` prop as options (`true`: the defaults), or undefined for none. */
+export function disruptionBudgetOptions(prop: DisruptionBudgetOptions | boolean | undefined): DisruptionBudgetOptions | undefined {
+  return prop === true ? {} : prop || undefined;
 }
 
 /** The workload's own ServiceAccount (`<name>`), whose token is never mounted. */
@@ -211,6 +219,25 @@ function percentOrAbsolute(v: number | string): kplus.PercentOrAbsolute {
 }
 
 // ---- ports and exposure ----
+
+/**
+ * The app's ports (default `http` 8080), each validated against the Service type; at least one, or
+ * `'ports' must contain at least one port (<reachedThrough>), got []`.
+ */
+export function resolveAppPorts(
+  scope: IConstruct, props: { readonly ports?: WebAppPort[]; readonly service?: { readonly type?: ServiceType } }, reachedThrough: string,
+): { ports: WebAppPort[]; serviceType: ServiceType } {
+  const ports = props.ports ?? [{ name: 'http', port: 8080 }];
+  if (ports.length === 0) fail(scope, 'ports', `must contain at least one port (${reachedThrough}), got []`);
+  const serviceType = props.service?.type ?? ServiceType.CLUSTER_IP;
+  ports.forEach((p, i) => validateAppPort(scope, p, `ports[${i}]`, serviceType));
+  return { ports, serviceType };
+}
+
+/** Two exposed ports must not share a Service port number and protocol. */
+export function checkUniqueServicePorts(scope: IConstruct, ports: WebAppPort[]): void {
+  checkUnique(scope, 'ports[].servicePort', ports.filter((p) => p.expose ?? true).map((p) => `${p.servicePort ?? p.port}/${p.protocol ?? 'TCP'}`));
+}
 
 /** Validates one app port against the Service type (`nodePort` only for NodePort/LoadBalancer and exposed ports). */
 export function validateAppPort(scope: IConstruct, p: WebAppPort, prop: string, type: ServiceType): void {

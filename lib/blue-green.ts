@@ -17,15 +17,15 @@ import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../imports/k8s';
 import {
-  ServiceBackedApp, addAppServicePort, addEnvVariable, createAppDeployment, createExposurePolicy, createServiceAccount, resolveIdentity, resolveRollout,
-  validateAppPort,
+  ServiceBackedApp, addAppServicePort, addEnvVariable, checkUniqueServicePorts, createAppDeployment, createExposurePolicy, createServiceAccount,
+  disruptionBudgetOptions, resolveAppPorts, resolveIdentity, resolveRollout,
 } from './app-workload';
 import { ResourceOptions, addContainer, resolveContainer } from './container';
 import { DisruptionBudget, validateDisruptionBudget } from './disruption-budget';
 import { AppIngress } from './ingress';
 import { AppIdentity, KUBECRAFT_PREFIX, recommendedLabels, selectorLabels, versionFromImage } from './labels';
 import { ResolvedPodSecurity, resolvePodSecurity } from './pod-security';
-import { AppService, ServiceType } from './service';
+import { AppService } from './service';
 import { checkDnsLabel, checkInt, checkLabelValue, checkUnique, fail, show } from './validate';
 import { RolloutStrategy, WebAppProps } from './web-app';
 import { namespaceOf } from './wiring';
@@ -219,15 +219,12 @@ export class BlueGreenDeployment extends ServiceBackedApp {
     this.strategy = props.strategy ?? RolloutStrategy.rollingUpdate();
     const rollout = resolveRollout(this, this.strategy, props);
 
-    const ports = props.ports ?? [{ name: 'http', port: 8080 }];
-    if (ports.length === 0) fail(this, 'ports', 'must contain at least one port (the versions are reached through the stable Service), got []');
-    const serviceType = props.service?.type ?? ServiceType.CLUSTER_IP;
-    ports.forEach((p, i) => validateAppPort(this, p, `ports[${i}]`, serviceType));
+    const { ports } = resolveAppPorts(this, props, 'the versions are reached through the stable Service');
     checkUnique(this, 'ports[].name', ports.map((p) => p.name));
-    checkUnique(this, 'ports[].servicePort', ports.filter((p) => p.expose ?? true).map((p) => `${p.servicePort ?? p.port}/${p.protocol ?? 'TCP'}`));
+    checkUniqueServicePorts(this, ports);
     if (!ports.some((p) => p.expose ?? true)) fail(this, 'ports', 'must expose at least one port through the Service, got every port with expose: false');
 
-    const budget = props.disruptionBudget === true ? {} : props.disruptionBudget || undefined;
+    const budget = disruptionBudgetOptions(props.disruptionBudget);
     if (budget) versions.forEach((v) => validateDisruptionBudget(this, budget, this.replicas[v.name], `disruptionBudget(${v.name})`));
 
     this.podSecurity = resolvePodSecurity(this, props.podSecurity);

@@ -19,7 +19,7 @@ import { ApiObjectMetadataDefinition, Duration, Lazy, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../imports/k8s';
-import { addEnvVariable, createServiceAccount, resolveIdentity } from './app-workload';
+import { addEnvVariable, createServiceAccount, disruptionBudgetOptions, resolveIdentity } from './app-workload';
 import { AppContainerOptions, ResourceOptions, addContainer, resolveContainer } from './container';
 import { DisruptionBudget, DisruptionBudgetOptions, validateDisruptionBudget } from './disruption-budget';
 import { AppIdentity, AppIdentityProps, LABEL, MANAGED_BY, recommendedLabels, selectorLabels } from './labels';
@@ -397,7 +397,7 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
 
     const ports = props.ports ?? [];
     if (ports.length === 0) fail(this, 'ports', 'must contain at least one port (the governing Service and the per-pod DNS names need one), got []');
-    const budget = props.disruptionBudget === true ? {} : props.disruptionBudget || undefined;
+    const budget = disruptionBudgetOptions(props.disruptionBudget);
     if (budget) validateDisruptionBudget(this, budget, this.replicas, 'disruptionBudget');
 
     this.podSecurity = resolvePodSecurity(this, props.podSecurity);

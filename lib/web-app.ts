@@ -18,8 +18,8 @@ import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../imports/k8s';
 import {
-  ServiceBackedApp, addAppServicePort, addEnvVariable, createAppDeployment, createExposurePolicy, createServiceAccount, resolveIdentity, resolveRollout,
-  validateAppPort,
+  ServiceBackedApp, addAppServicePort, addEnvVariable, checkUniqueServicePorts, createAppDeployment, createExposurePolicy, createServiceAccount,
+  disruptionBudgetOptions, resolveAppPorts, resolveIdentity, resolveRollout, validateAppPort,
 } from './app-workload';
 import { AppContainerOptions, ContainerPortSpec, ResourceOptions, addContainer, probeOnPort, resolveContainer } from './container';
 /** @deprecated import from './container' */
@@ -28,7 +28,7 @@ import { DisruptionBudget, DisruptionBudgetOptions, validateDisruptionBudget } f
 import { AppIngress, AppIngressOptions } from './ingress';
 import { AppIdentity, AppIdentityProps, recommendedLabels, selectorLabels } from './labels';
 import { ContainerSecurityOptions, PodSecurityOptions, ResolvedPodSecurity, resolvePodSecurity } from './pod-security';
-import { AppService, AppServiceOptions, ServiceType } from './service';
+import { AppService, AppServiceOptions } from './service';
 import { checkDnsLabel, checkInt, checkUnique, fail, show } from './validate';
 import { namespaceOf } from './wiring';
 
@@ -388,13 +388,10 @@ export class WebApp extends ServiceBackedApp {
     this.strategy = props.strategy ?? RolloutStrategy.rollingUpdate();
     const rollout = resolveRollout(this, this.strategy, props);
 
-    const ports = props.ports ?? [{ name: 'http', port: 8080 }];
-    if (ports.length === 0) fail(this, 'ports', 'must contain at least one port (a WebApp is reached through its Service), got []');
-    const serviceType = props.service?.type ?? ServiceType.CLUSTER_IP;
-    ports.forEach((p, i) => validateAppPort(this, p, `ports[${i}]`, serviceType));
-    checkUnique(this, 'ports[].servicePort', ports.filter((p) => p.expose ?? true).map((p) => `${p.servicePort ?? p.port}/${p.protocol ?? 'TCP'}`));
+    const { ports } = resolveAppPorts(this, props, 'a WebApp is reached through its Service');
+    checkUniqueServicePorts(this, ports);
 
-    const budget = props.disruptionBudget === true ? {} : props.disruptionBudget || undefined;
+    const budget = disruptionBudgetOptions(props.disruptionBudget);
     if (budget) validateDisruptionBudget(this, budget, minReplicas ?? this.replicas, 'disruptionBudget');
 
     this.podSecurity = resolvePodSecurity(this, props.podSecurity);
