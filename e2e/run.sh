@@ -20,13 +20,17 @@ TEST_PID=
 on_exit() {
   local rc=$?
   trap - EXIT INT TERM
-  if [[ -n $TEST_PID ]] && kill -0 "$TEST_PID" 2>/dev/null; then kill -TERM "$TEST_PID" 2>/dev/null || true; fi
+  # the test runner leads its own process group (setsid): stop it with its test files and their kubectl children
+  if [[ -n $TEST_PID ]] && kill -0 "$TEST_PID" 2>/dev/null; then kill -TERM -- "-$TEST_PID" 2>/dev/null || true; sleep 0.5; fi
   if (( rc != 0 )) && [[ -n ${E2E_STATE:-} ]]; then
     for f in "$E2E_STATE"/logs/*.log; do [[ -f $f ]] || continue; log "--- last lines of $(basename "$f")"; tail -n 15 "$f" >&2; done
   fi
   cluster_down
+  rm -rf "$E2E_TMP"
   exit "$rc"
 }
+E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/kubecraft-e2e-tmp.XXXXXX") # the suite's scratch (re-synth output), removed on exit
+export E2E_TMP
 trap on_exit EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -46,7 +50,7 @@ export E2E_KUBECTL
 
 log "suite on $E2E_MANIFESTS"
 t0=$(date +%s)
-node --test --test-concurrency=1 "$E2E_DIR"/test/*.test.mjs &
+setsid node --test --test-concurrency=1 "$E2E_DIR"/test/*.test.mjs &
 TEST_PID=$!
 rc=0; wait "$TEST_PID" || rc=$?
 TEST_PID=

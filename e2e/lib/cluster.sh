@@ -172,12 +172,12 @@ NODE
 }
 
 stop_recorded() { # stop_recorded (only|except) NAMES...: TERM the matching recorded PIDs, wait up to 10 s, then KILL
-  local mode=$1 pid name bin alive=() i; shift
+  local mode=$1 pid name bin alive=() names=() i; shift
   while read -r pid name bin; do
     [[ " $* " == *" $name "* ]] && [[ $mode == except ]] && continue
     [[ " $* " != *" $name "* ]] && [[ $mode == only ]] && continue
     if [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == "$bin" ]]; then # never signal a recycled PID
-      kill -TERM "$pid" 2>/dev/null && alive+=("$pid")
+      kill -TERM "$pid" 2>/dev/null && alive+=("$pid") && names[$pid]=$name
     fi
   done <"$E2E_STATE/pids"
   for ((i = 0; i < 50 && ${#alive[@]} > 0; i++)); do
@@ -186,7 +186,7 @@ stop_recorded() { # stop_recorded (only|except) NAMES...: TERM the matching reco
     alive=("${still[@]}")
     (( ${#alive[@]} == 0 )) || sleep 0.2
   done
-  for pid in "${alive[@]}"; do log "pid $pid ignored SIGTERM for 10 s: SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; done
+  for pid in "${alive[@]}"; do log "${names[$pid]} (pid $pid) ignored SIGTERM for 10 s: SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; done
 }
 
 cluster_down() { # stops exactly the recorded PIDs: clients first, then the apiserver, then etcd (it hangs without etcd)

@@ -2,6 +2,7 @@
 // version's pods; re-synthesized with the other version active and applied, it lists only the other version's pods,
 // and it never lists none while switching (every EndpointSlice change is watched). Applying the original manifests again switches back (rollback).
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import test from 'node:test';
 import { MANIFESTS, applyDir, eventually, getJson, isReady, kinds, labelQuery, nsOf, observe, readyEndpoints, synthWithActive } from './helpers.mjs';
 import { objects } from '../lib/manifests.mjs';
@@ -86,10 +87,13 @@ test('re-synthesized with the other version active, apply switches the stable Se
   assert.equal(otherSlots.length, 1, `stable Services disagree on the other slot: ${JSON.stringify(other)}`);
   // the manifests under test must be what synth produces now, or the switch would also apply unrelated changes
   if (new Set(Object.values(original)).size === 1) {
-    const again = objects(await synthWithActive(Object.values(original)[0]));
+    const againDir = await synthWithActive(Object.values(original)[0]);
+    t.after(() => rmSync(againDir, { recursive: true, force: true }));
+    const again = objects(againDir);
     assert.deepEqual(again, objects(MANIFESTS), `${MANIFESTS} differs from a fresh synth: re-synthesize it first`);
   }
   const dir = await synthWithActive(otherSlots[0]);
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const resynth = objects(dir);
   for (const s of stables) {
     const r = resynth.find((o) => o.kind === 'Service' && o.metadata.name === s.metadata.name && nsOf(o) === nsOf(s));

@@ -90,7 +90,7 @@ export async function readyEndpoints(ns, svc) {
 /** WEB_ACTIVE_VERSION=slot <synth> --outdir <tmp>; returns the directory */
 export async function synthWithActive(slot) {
   const cmd = process.env.E2E_SYNTH_CMD || 'node scripts/synth.mjs';
-  const outdir = mkdtempSync(join(tmpdir(), `kubecraft-e2e-synth-${slot}-`));
+  const outdir = mkdtempSync(join(process.env.E2E_TMP || tmpdir(), `synth-${slot}-`));
   await new Promise((resolve, reject) => {
     const p = spawn('sh', ['-c', `${cmd} --outdir "${outdir}"`], {
       cwd: REPO,
