@@ -16,9 +16,7 @@ import {
 import { ResolvedPodSecurity, applyPodSecurity, podSecurityContextProps } from './pod-security';
 import { resolveSpreadAcrossHosts, spreadAcrossHosts } from './scheduling';
 import { AppService, ServiceProtocol, ServiceType } from './service';
-import {
-  checkDnsLabel, checkInt, checkIntOrPercent, checkLabelValue, checkNodePort, checkPort, checkPortName, checkUnique, fail, show,
-} from './validate';
+import { checkDnsLabel, checkEnvName, checkInt, checkIntOrPercent, checkLabelValue, checkNodePort, checkPort, checkPortName, checkUnique, fail, show } from './validate';
 import type { RolloutStrategy, WebAppPort } from './web-app';
 import { BackendPort, ConnectOptions, Connection, IBackend, IConsumer, IWorkloadPeer, ServiceEndpoint, connect } from './wiring';
 
@@ -306,7 +304,7 @@ export function createExposurePolicy(workload: IWorkloadPeer, options: ExposureO
 
 /** Adds an env var to every container given (all or none: a name already used in one of them throws). */
 export function addEnvVariable(scope: IConstruct, containers: kplus.Container[], name: string, value: string | kplus.EnvValue): void {
-  if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) fail(scope, 'env', `has an invalid variable name ${show(name)}`);
+  checkEnvName(scope, 'env', name);
   for (const c of containers) {
     if (c.env.variables[name] !== undefined) fail(scope, 'env', `already has a variable ${show(name)}`);
   }

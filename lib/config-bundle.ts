@@ -16,7 +16,7 @@ import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../imports/k8s';
 import { AppIdentity, recommendedLabels } from './labels';
 import { readLocalFile, SecretSource } from './secret-source';
-import { checkConfigKey, checkDnsLabel, checkDnsSubdomain, checkUnique, fail, show } from './validate';
+import { checkConfigKey, checkDnsLabel, checkDnsSubdomain, checkEnvName, checkUnique, fail, show } from './validate';
 
 /** The pod-template annotation that carries a bundle's checksum. */
 export const CHECKSUM_ANNOTATION = 'checksum/config';
@@ -530,7 +530,7 @@ export class ConfigBundle extends Construct {
     const envFrom = options.envFrom
       ?? (Object.keys(env).length === 0 && options.configMountPath === undefined && options.secretMountPath === undefined);
     const values = Object.entries(env).map(([name, key]) => {
-      if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) fail(this, 'applyTo.env', `has an invalid variable name ${show(name)}`);
+      checkEnvName(this, 'applyTo.env', name);
       return [name, this.envValue(key)] as const;
     });
     for (const c of containers) {

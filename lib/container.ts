@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../imports/k8s';
 import { ContainerSecurityOptions, ResolvedPodSecurity, containerSecurityContextProps, podSpecPath } from './pod-security';
-import { checkDnsLabel, checkImage, checkPort, checkPortName, checkUnique, fail, parseQuantity, show } from './validate';
+import { checkDnsLabel, checkEnvName, checkImage, checkPort, checkPortName, checkUnique, fail, parseQuantity, show } from './validate';
 
 /** A named container port. */
 export interface ContainerPortSpec {
@@ -205,7 +205,7 @@ export function resolveContainer(
 
   const envVariables: Record<string, kplus.EnvValue> = {};
   for (const [k, v] of Object.entries(opts.env ?? {})) {
-    if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(k)) fail(scope, p('env'), `has an invalid variable name ${JSON.stringify(k)}`);
+    checkEnvName(scope, p('env'), k);
     envVariables[k] = typeof v === 'string' ? kplus.EnvValue.fromValue(v) : v;
   }
 

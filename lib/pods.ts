@@ -23,7 +23,7 @@ import {
   resolvePodSecurity,
 } from './pod-security';
 import { ConnectOptions, Connection, IBackend, IConsumer, connect, namespaceOf } from './wiring';
-import { checkDnsLabel, checkInt, checkLabelValue, fail, show } from './validate';
+import { checkDnsLabel, checkEnvName, checkInt, checkLabelValue, fail, show } from './validate';
 
 /** A container with its name: a sidecar or an extra container of a pod. */
 export interface NamedContainerOptions extends AppContainerOptions {
@@ -361,7 +361,7 @@ export class AppPod extends Construct implements IConsumer {
 
   /** Adds a literal env var to the app container. */
   public addEnv(name: string, value: string): void {
-    if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) fail(this, 'env', `has an invalid variable name ${show(name)}`);
+    checkEnvName(this, 'env', name);
     this.container.env.addVariable(name, kplus.EnvValue.fromValue(value));
   }
 

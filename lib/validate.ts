@@ -84,7 +84,16 @@ export function checkLabelValue(scope: IConstruct, prop: string, value: string):
 export function checkConfigKey(scope: IConstruct, prop: string, value: string): void {
   if (typeof value !== 'string' || value.length === 0) fail(scope, prop, `must not contain an empty key, got ${show(value)}`);
   if (value.length > 253 || !CONFIG_KEY.test(value) || value === '.' || value === '..') {
-    fail(scope, prop, `key ${show(value)} is not a valid ConfigMap/Secret key (alphanumerics, '-', '_' and '.', at most 253 characters)`);
+    fail(scope, prop, `must only contain valid ConfigMap/Secret keys (alphanumerics, '-', '_' and '.', at most 253 characters), got ${show(value)}`);
+  }
+}
+
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+/** An environment variable name: letters, digits, '_', '-' and '.', not starting with a digit. */
+export function checkEnvName(scope: IConstruct, prop: string, name: string): void {
+  if (typeof name !== 'string' || !ENV_NAME.test(name)) {
+    fail(scope, prop, `must only contain valid environment variable names (letters, digits, '_', '-' and '.', not starting with a digit), got ${show(name)}`);
   }
 }
 

@@ -169,6 +169,6 @@ describe('ports, budget and env', () => {
     expect([a.env.variables.BOTH?.value, b.env.variables.BOTH?.value]).toEqual(['x', 'x']);
     expect(() => addEnvVariable(chart, [a, b], 'TAKEN', 'y')).toThrow(`test: 'env' already has a variable "TAKEN"`);
     expect(a.env.variables.TAKEN).toBeUndefined();
-    expect(() => addEnvVariable(chart, [a], '1BAD', 'y')).toThrow(`test: 'env' has an invalid variable name "1BAD"`);
+    expect(() => addEnvVariable(chart, [a], '1BAD', 'y')).toThrow(`test: 'env' must only contain valid environment variable names (letters, digits, '_', '-' and '.', not starting with a digit), got "1BAD"`);
   });
 });

@@ -565,10 +565,10 @@ describe('ConfigBundle: bad input', () => {
   });
 
   test('a key that is not a valid ConfigMap key', () => {
-    expect(() => bundle({ name: 'api', data: { 'app/config': 'x' } })).toThrow(/test\/Config: 'data' key "app\/config" is not a valid ConfigMap\/Secret key/);
-    expect(() => bundle({ name: 'api', files: { '..': tmpFile('x') } })).toThrow(/'files' key "\.\." is not a valid/);
-    expect(() => bundle({ name: 'api', secret: opaque('has space') })).toThrow(/'secret' key "has space" is not a valid/);
-    expect(() => bundle({ name: 'api', secret: BundleSecret.existing('db', { keys: ['ok', 'not ok'] }) })).toThrow(/'secret\.keys' key "not ok"/);
+    expect(() => bundle({ name: 'api', data: { 'app/config': 'x' } })).toThrow(/test\/Config: 'data' must only contain valid ConfigMap\/Secret keys .*, got "app\/config"/);
+    expect(() => bundle({ name: 'api', files: { '..': tmpFile('x') } })).toThrow(/'files' must only contain valid ConfigMap\/Secret keys .*, got "\.\."/);
+    expect(() => bundle({ name: 'api', secret: opaque('has space') })).toThrow(/'secret' must only contain valid ConfigMap\/Secret keys .*, got "has space"/);
+    expect(() => bundle({ name: 'api', secret: BundleSecret.existing('db', { keys: ['ok', 'not ok'] }) })).toThrow(/'secret\.keys' must only contain valid ConfigMap\/Secret keys .*, got "not ok"/);
   });
 
   test('the same key in the ConfigMap and the Secret, or twice in the ConfigMap', () => {
@@ -679,7 +679,7 @@ describe('ConfigBundle: bad input', () => {
     const d = deployment(chart);
     expect(() => b.mountConfig(d.containers[0], 'etc/api')).toThrow(`'configMountPath' must be an absolute path without '..', got "etc/api"`);
     expect(() => b.applyTo(d, { containers: [elsewhere.containers[0]] })).toThrow(/'applyTo.containers' contains container "main", which does not belong to test\/Deployment-api/);
-    expect(() => b.applyTo(d, { env: { 'BAD=NAME': 'A' } })).toThrow(/'applyTo.env' has an invalid variable name "BAD=NAME"/);
+    expect(() => b.applyTo(d, { env: { 'BAD=NAME': 'A' } })).toThrow(/'applyTo.env' must only contain valid environment variable names .*, got "BAD=NAME"/);
     const onlySecret = new ConfigBundle(chart, 'OnlySecret', { name: 'only', secret: BundleSecret.existing('db') });
     expect(() => onlySecret.configVolume()).toThrow("test/OnlySecret: 'configVolume' needs ConfigMap data");
     const onlyConfig = new ConfigBundle(chart, 'OnlyConfig', { name: 'cfg', data: { A: '1' } });

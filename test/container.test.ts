@@ -389,7 +389,7 @@ describe('container validation', () => {
   });
 
   test.each(['1PORT', 'MY VAR', 'A=B', ''])('env name %p', (name) => {
-    expect(() => resolve({ env: { [name]: 'x' } })).toThrow(new Error(`test/web: 'env' has an invalid variable name ${JSON.stringify(name)}`));
+    expect(() => resolve({ env: { [name]: 'x' } })).toThrow(new Error(`test/web: 'env' must only contain valid environment variable names (letters, digits, '_', '-' and '.', not starting with a digit), got ${JSON.stringify(name)}`));
   });
 
   test.each(['PORT', '_X', 'log.level', 'my-var', 'A1'])('env name %p is valid', (name) => {

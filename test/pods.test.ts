@@ -259,7 +259,7 @@ describe('bad input', () => {
 
   test('rejects an env var name that is not valid', () => {
     const pod = new AppPod(testChart(), 'writer', { image: 'busybox:1.36.1' });
-    expect(() => pod.addEnv('1 BAD', 'x')).toThrow(/'env' has an invalid variable name "1 BAD"/);
+    expect(() => pod.addEnv('1 BAD', 'x')).toThrow(/'env' must only contain valid environment variable names .*, got "1 BAD"/);
   });
 
   test('rejects a mount into a container of another pod', () => {

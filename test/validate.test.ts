@@ -212,7 +212,7 @@ describe('checkConfigKey', () => {
 
   test.each(['.', '..', 'a/b', 'a b', 'k'.repeat(254), 'ä'])('%p fails, naming the key and what is allowed', (key) => {
     expect(() => checkConfigKey(scope(), 'data', key)).toThrow(
-      new Error(`test/web: 'data' key ${JSON.stringify(key)} is not a valid ConfigMap/Secret key (alphanumerics, '-', '_' and '.', at most 253 characters)`),
+      new Error(`test/web: 'data' must only contain valid ConfigMap/Secret keys (alphanumerics, '-', '_' and '.', at most 253 characters), got ${JSON.stringify(key)}`),
     );
   });
 });
