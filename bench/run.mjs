@@ -166,11 +166,10 @@ function benchScale() {
   const sizes = QUICK ? [10, 100] : [10, 100, 1000, 5000];
   const repsFor = (n) => (n <= 100 ? 5 : n <= 1000 ? 3 : 1);
   const out = path.join(os.tmpdir(), `kubecraft-bench-out-${process.pid}`);
-  const webAppExists = fs.existsSync(path.join(ROOT, 'lib/web-app.ts'));
   const results = {};
   for (const n of sizes) {
     for (const layout of ['one-chart', 'chart-each']) {
-      for (const impl of ['kubecraft', 'plain']) {
+      for (const impl of ['kubecraft', 'app-only', 'plain']) {
         const key = `${impl}/${layout}/${n}`;
         // plain cdk8s, one chart each, is quadratic: 5000 charts take ~9 min, so it gets one capped run
         const capped = impl === 'plain' && layout === 'chart-each' && n >= 5000;
@@ -188,7 +187,7 @@ function benchScale() {
     }
   }
   fs.rmSync(out, { recursive: true, force: true });
-  return { sizes, results, webAppExists };
+  return { sizes, results };
 }
 
 function countObjects(dir) {
@@ -261,24 +260,34 @@ function report({ m, synth, scale, test, started, load0, load1, elapsed }) {
 
   if (scale) {
     L.push('## 2. Scaling: N web units, one chart vs one chart per unit', '');
-    L.push(`A unit is one web app with its ConfigMap, Secret, ServiceAccount, Deployment, Service, PodDisruptionBudget and NetworkPolicy. `
-      + `kubecraft = \`KubecraftApp\` + ${scale.webAppExists ? '`WebApp` (lib/web-app.ts)' : 'the plain stack (lib/web-app.ts did not exist yet, so only the App differs)'} (bench/apps/kubecraft-unit.ts); `
-      + 'plain = cdk8s `App` + cdk8s-plus-27 (bench/apps/plain-web-stack.ts). Both run through `node scripts/synth.mjs bench/apps/scale.ts` '
-      + '(BENCH_N, BENCH_LAYOUT, BENCH_IMPL). Runs: 5 for N <= 100 (after a warm-up), 3 for N = 1000, 1 for N = 5000; plain cdk8s with 5000 charts gets one run capped at 120 s.', '');
-    L.push('| N | layout | kubecraft wall | CPU | peak RSS | plain cdk8s wall | CPU | peak RSS | objects (kubecraft / plain) |', '|---|---|---|---|---|---|---|---|---|');
+    L.push('A unit is one web app with its ConfigMap, Secret, ServiceAccount, Deployment, Service (LoadBalancer), PodDisruptionBudget and NetworkPolicy: 7 objects.', '');
+    L.push('- **kubecraft**: `KubecraftApp` + `WebApp` + `ConfigBundle` (bench/apps/kubecraft-unit.ts)');
+    L.push('- **KubecraftApp only**: `KubecraftApp` + the plain cdk8s-plus-27 unit below, which isolates what the App changes');
+    L.push('- **plain cdk8s**: cdk8s `App` + cdk8s-plus-27 and L1 objects (bench/apps/plain-web-stack.ts)', '');
+    L.push('All run through `node scripts/synth.mjs bench/apps/scale.ts` (env BENCH_N, BENCH_LAYOUT, BENCH_IMPL = kubecraft | app-only | plain). '
+      + 'Runs: 5 for N <= 100 (after a warm-up), 3 for N = 1000, 1 for N = 5000; plain cdk8s with 5000 charts gets one run capped at 120 s.', '');
+    L.push('| N | layout | kubecraft wall | CPU | peak RSS | KubecraftApp only wall | CPU | peak RSS | plain cdk8s wall | CPU | peak RSS | objects |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const n of scale.sizes) {
       for (const layout of ['one-chart', 'chart-each']) {
         const k = scale.results[`kubecraft/${layout}/${n}`];
+        const a = scale.results[`app-only/${layout}/${n}`];
         const p = scale.results[`plain/${layout}/${n}`];
-        L.push(`| ${n} | ${layout === 'one-chart' ? 'one chart' : 'one chart each'} | ${fmt(k)} | ${fmtCpu(k)} | ${fmtRss(k)} | ${fmt(p)} | ${fmtCpu(p)} | ${fmtRss(p)} | ${k?.objects ?? '-'} / ${p?.objects ?? '-'} |`);
+        const objects = [...new Set([k, a, p].map((r) => r?.objects).filter((x) => x !== undefined))].join(' / ') || '-';
+        L.push(`| ${n} | ${layout === 'one-chart' ? 'one chart' : 'one chart each'} | ${fmt(k)} | ${fmtCpu(k)} | ${fmtRss(k)} | ${fmt(a)} | ${fmtCpu(a)} | ${fmtRss(a)} | ${fmt(p)} | ${fmtCpu(p)} | ${fmtRss(p)} | ${objects} |`);
       }
     }
     L.push('');
-    const k1 = scale.results['kubecraft/chart-each/1000'];
-    const k0 = scale.results['kubecraft/one-chart/1000'];
-    if (k1 && k0 && !k1.failed && !k0.failed) {
-      L.push(`kubecraft, 1000 charts vs 1000 units in one chart: ${(k1.median / k0.median).toFixed(2)}x wall, ${(k1.cpu / k0.cpu).toFixed(2)}x CPU.`, '');
+    for (const impl of ['kubecraft', 'app-only', 'plain']) {
+      for (const n of scale.sizes.filter((x) => x >= 1000)) {
+        const each = scale.results[`${impl}/chart-each/${n}`];
+        const one = scale.results[`${impl}/one-chart/${n}`];
+        if (each && one && !each.failed && !one.failed) {
+          L.push(`- ${impl}, ${n} charts vs ${n} units in one chart: ${(each.median / one.median).toFixed(2)}x wall, ${(each.cpu / one.cpu).toFixed(2)}x CPU`);
+        }
+      }
     }
+    L.push('');
   }
 
   if (test) {
