@@ -177,6 +177,26 @@ describe('KubecraftApp', () => {
     expect(yaml).not.toContain('name: hidden');
   });
 
+  test('keeps children in dictionary-mode tables, in insertion order, only inside a KubecraftApp', () => {
+    // thousands of `{}` children tables with distinct first ids degrade V8 (see useDictionaryChildTables):
+    // this fails if a constructs upgrade renames the internals the fix relies on
+    const table = (c: Construct): object | undefined => (c.node as unknown as { _children?: object })._children;
+    const ours = new KubecraftApp({ outdir: path.join(tmp, 'ours') });
+    const chart = new Chart(ours, 'web-0');
+    const ids = ['web-0-config', 'b', 'a', 'toString'];
+    for (const id of ids) configMap(chart, id);
+    expect(Object.getPrototypeOf(table(chart))).toBeNull();
+    expect(Object.getPrototypeOf(table(ours))).toBeNull();
+    expect(chart.node.children.map((c) => c.node.id)).toEqual(ids);
+    expect(chart.node.tryFindChild('constructor')).toBeUndefined();
+    expect(() => configMap(chart, 'b')).toThrow(/There is already a Construct with name 'b'/);
+
+    const plain = new App({ outdir: path.join(tmp, 'plain') });
+    const plainChart = new Chart(plain, 'web-0');
+    configMap(plainChart, 'web-0-config');
+    expect(Object.getPrototypeOf(table(plainChart))).toBe(Object.prototype);
+  });
+
   test('records construct metadata when asked', () => {
     const app = new KubecraftApp({ outdir: path.join(tmp, 'dist'), recordConstructMetadata: true });
     configMap(new Chart(app, 'web'), 'web-config');
