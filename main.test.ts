@@ -10,6 +10,7 @@ import { Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { DEV, EnvironmentChart, PROD, buildReferenceApp } from './lib/charts';
 import { Manifest, allOf, find, podSpecOf, restrictedViolations } from './test/util';
+import { assertRestricted } from './test/util-security';
 
 // Deterministic placeholder credentials for the snapshot, made at run time (never a literal in the repo).
 const PLACEHOLDER = Buffer.from('reference-app-snapshot').toString('hex');
@@ -178,7 +179,7 @@ describe('the README synth command', () => {
     }
   });
 
-  test('writes files in apply order: no object precedes its Namespace, its StorageClass or its config', () => {
+  test('writes dist/ in apply order (no object precedes its Namespace, StorageClass or config), every pod restricted', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubecraft-order-'));
     try {
       synth(join(dir, 'dist'));
@@ -209,6 +210,8 @@ describe('the README synth command', () => {
       }
       expect(seen.has('Namespace/dev') && seen.has('Namespace/prod')).toBe(true);
       expect(checkedRefs).toBeGreaterThanOrEqual(4);
+      // every object of dist/: each pod passes Pod Security "restricted", as its own ServiceAccount without a token
+      expect(assertRestricted(docs)).toBe(8);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
