@@ -8,9 +8,9 @@
 //   --outdir   where manifests go (default: $CDK8S_OUTDIR, else dist)
 //   --cdk8s    run as the `app:` of cdk8s.yaml: `cdk8s synth` sets CDK8S_OUTDIR, which is then required
 //
-// TypeScript is transpiled file by file with @swc/core (no type-check) and cached by content hash in
-// node_modules/.cache/kubecraft-synth, so an edit re-transpiles only the edited file and a stale build can
-// never be served. The app runs in this process with CDK8S_OUTDIR pointing at a temporary directory next to
+// TypeScript is transpiled file by file with @swc/core (no type-check) and cached in
+// node_modules/.cache/kubecraft-synth (one file per source, stamped with the source's hash), so an edit
+// re-transpiles only the edited file and a stale build can never be served. The app runs in this process with CDK8S_OUTDIR pointing at a temporary directory next to
 // the output directory; when it finishes without error the temporary directory replaces the output directory.
 // On any error the previous output is left untouched and the exit code is 1.
 import { createHash } from 'node:crypto';
@@ -77,18 +77,24 @@ function registerTypeScript(projectDir) {
     return salt;
   };
 
+  // one cache file per source file (so the cache never grows with edits), stamped with the hash of the source
+  // and of the transform settings: an edited file is always re-transpiled
   Module._extensions['.ts'] = (module, filename) => {
     const source = fs.readFileSync(filename, 'utf8');
-    const key = createHash('sha1').update(saltOf()).update(filename).update('\0').update(source).digest('hex');
-    const cached = path.join(cacheDir, `${key}.js`);
+    const stamp = `// kubecraft-synth ${createHash('sha1').update(saltOf()).update(source).digest('hex')}\n`;
+    const cached = path.join(cacheDir, `${createHash('sha1').update(filename).digest('hex')}.js`);
     let code;
     try {
-      code = fs.readFileSync(cached, 'utf8');
+      const text = fs.readFileSync(cached, 'utf8');
+      if (text.startsWith(stamp)) code = text.slice(stamp.length);
     } catch {
+      // not cached yet
+    }
+    if (code === undefined) {
       swc ??= require('@swc/core');
       code = swc.transformSync(source, { ...SWC_OPTIONS, filename }).code;
       const tmp = `${cached}.${process.pid}`;
-      fs.writeFileSync(tmp, code);
+      fs.writeFileSync(tmp, stamp + code);
       fs.renameSync(tmp, cached);
     }
     module._compile(code, filename);
