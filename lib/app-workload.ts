@@ -253,7 +253,7 @@ export function validateAppPort(scope: IConstruct, p: WebAppPort, prop: string, 
 
 /** Declares an app port on a Service (the pod port, and the Service port by name unless `expose: false`). */
 export function addAppServicePort(service: AppService, p: WebAppPort, withNodePort = true): void {
-  const protocol = (p.protocol ?? kplus.Protocol.TCP) as unknown as ServiceProtocol;
+  const protocol: ServiceProtocol = p.protocol ?? kplus.Protocol.TCP;
   service.addPodPort({ name: p.name, port: p.port, protocol });
   if (p.expose ?? true) {
     service.addPort({

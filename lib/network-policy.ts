@@ -11,6 +11,7 @@
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
 import { Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { LABEL, MANAGED_BY, recommendedLabels } from './labels';
@@ -26,12 +27,10 @@ export enum PolicyType {
   EGRESS = 'Egress',
 }
 
-/** The protocol of a port. */
-export enum NetworkProtocol {
-  TCP = 'TCP',
-  UDP = 'UDP',
-  SCTP = 'SCTP',
-}
+/** The protocol of a port: cdk8s-plus's `Protocol` (`TCP`, `UDP`, `SCTP`), the same as container and Service ports'. */
+export const NetworkProtocol = kplus.Protocol;
+/** See {@link NetworkProtocol}. */
+export type NetworkProtocol = kplus.Protocol;
 
 /** A port (or range) a rule allows. */
 export class NetworkPort {

@@ -9,6 +9,7 @@
  * @see https://kubernetes.io/docs/concepts/services-networking/service/
  */
 import { Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { AppIdentity, recommendedLabels } from './labels';
@@ -25,12 +26,10 @@ export enum ServiceType {
   LOAD_BALANCER = 'LoadBalancer',
 }
 
-/** The transport protocol of a Service port. */
-export enum ServiceProtocol {
-  TCP = 'TCP',
-  UDP = 'UDP',
-  SCTP = 'SCTP',
-}
+/** The transport protocol of a Service port: cdk8s-plus's `Protocol` (`TCP`, `UDP`, `SCTP`), the same as container ports'. */
+export const ServiceProtocol = kplus.Protocol;
+/** See {@link ServiceProtocol}. */
+export type ServiceProtocol = kplus.Protocol;
 
 /** Whether connections from one client stick to one pod. */
 export enum SessionAffinity {

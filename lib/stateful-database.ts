@@ -425,7 +425,7 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
     this.containerNames.add(containerName);
 
     const selector = selectorLabels(this.identity);
-    const servicePorts = ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: (p.protocol ?? 'TCP') as unknown as ServiceProtocol }));
+    const servicePorts = ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: p.protocol ?? ServiceProtocol.TCP }));
     const podPorts = ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol ?? 'TCP' }));
     this.governingService = new AppService(this, 'GoverningService', {
       name: this.serviceName,
