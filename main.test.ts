@@ -52,6 +52,22 @@ describe('reference app', () => {
     }
   });
 
+  test('recommended labels: every object is part of the shop and managed by kubecraft; pod templates carry all six', () => {
+    for (const objects of Object.values(synthEnvs())) {
+      for (const o of objects) {
+        expect({ [`${o.kind}/${o.metadata.name}`]: o.metadata.labels }).toMatchObject({
+          [`${o.kind}/${o.metadata.name}`]: { 'app.kubernetes.io/part-of': 'shop', 'app.kubernetes.io/managed-by': 'kubecraft' },
+        });
+        const template = o.spec?.template?.metadata?.labels;
+        if (template) {
+          for (const key of ['name', 'instance', 'version', 'component', 'part-of', 'managed-by']) {
+            expect(`${o.kind}/${o.metadata.name} ${key}: ${template[`app.kubernetes.io/${key}`] !== undefined}`).toMatch(/true$/);
+          }
+        }
+      }
+    }
+  });
+
   test('dev and prod differ only where their settings do', () => {
     const envs = synthEnvs();
     const ids = (objects: Manifest[]) => objects.map((o) => `${o.kind}/${o.metadata.name}`).sort();

@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import { BlueGreenDeployment } from '../blue-green';
 import { BundleSecret, ConfigBundle } from '../config-bundle';
+import { LABEL } from '../labels';
 import { Namespace } from '../namespace';
 import { Rbac, RoleGrant } from '../rbac';
 import { SecretSource } from '../secret-source';
@@ -56,7 +57,8 @@ export class EnvironmentChart extends Chart {
 
   constructor(scope: Construct, id: string, props: EnvironmentChartProps) {
     const s = props.settings;
-    super(scope, id, { ...props, namespace: s.name, disableResourceNameHashes: true });
+    // every object of the environment is part of the shop (chart labels reach every object's metadata, not pod templates)
+    super(scope, id, { ...props, namespace: s.name, disableResourceNameHashes: true, labels: { ...props.labels, [LABEL.PART_OF]: PART_OF } });
     this.settings = s;
 
     // 1. the namespace: Pod Security "restricted" enforced, quota and defaults, default-deny + DNS egress
