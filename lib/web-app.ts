@@ -21,9 +21,7 @@ import {
   ServiceBackedApp, addAppServicePort, addEnvVariable, checkUniqueServicePorts, createAppDeployment, createExposurePolicy, createServiceAccount,
   disruptionBudgetOptions, resolveAppPorts, resolveIdentity, resolveRollout, validateAppPort,
 } from './app-workload';
-import { AppContainerOptions, ContainerPortSpec, ResourceOptions, addContainer, probeOnPort, resolveContainer } from './container';
-/** @deprecated import from './container' */
-export { probeOnPort } from './container';
+import { AppContainerOptions, ContainerPortSpec, ResourceOptions, addContainer, resolveContainer } from './container';
 import { DisruptionBudget, DisruptionBudgetOptions, validateDisruptionBudget } from './disruption-budget';
 import { AppIngress, AppIngressOptions } from './ingress';
 import { AppIdentity, AppIdentityProps, recommendedLabels, selectorLabels } from './labels';
@@ -367,7 +365,6 @@ export class WebApp extends ServiceBackedApp {
   public readonly exposurePolicy?: k8s.KubeNetworkPolicy;
 
   private readonly ports: WebAppPort[] = [];
-  private readonly containerNames = new Set<string>();
 
   constructor(scope: Construct, id: string, props: WebAppProps) {
     super(scope, id);
@@ -405,9 +402,9 @@ export class WebApp extends ServiceBackedApp {
       env: props.env,
       envFrom: props.envFrom,
       resources: props.resources,
-      readiness: props.readiness === false ? false : probeOnPort(props.readiness, ports[0]?.port),
-      liveness: probeOnPort(props.liveness, ports[0]?.port),
-      startup: probeOnPort(props.startup, ports[0]?.port),
+      readiness: props.readiness,
+      liveness: props.liveness,
+      startup: props.startup,
       imagePullPolicy: props.imagePullPolicy,
       securityContext: props.securityContext,
       writablePaths: props.writablePaths,
@@ -432,7 +429,6 @@ export class WebApp extends ServiceBackedApp {
     }
 
     this.container = addContainer(this, this.deployment, resolved);
-    this.containerNames.add(containerName);
 
     this.service = new AppService(this, 'Service', {
       ...(props.service ?? {}),
@@ -535,11 +531,11 @@ export class WebApp extends ServiceBackedApp {
 
   private addExtraContainer(name: string, options: AppContainerOptions, init: boolean): kplus.Container {
     const prop = init ? `initContainers.${name}` : `sidecars.${name}`;
-    if (this.containerNames.has(name)) fail(this, `${prop}`, `container name ${show(name)} is already used in this pod`);
+    if ([...this.deployment.initContainers, ...this.deployment.containers].some((c) => c.name === name)) {
+      fail(this, prop, `container name ${show(name)} is already used in this pod`);
+    }
     const resolved = resolveContainer(this, name, options, this.podSecurity, prop);
-    const c = addContainer(this, this.deployment, resolved, `${name}-`, init);
-    this.containerNames.add(name);
-    return c;
+    return addContainer(this, this.deployment, resolved, `${name}-`, init);
   }
 
   private registerPort(p: WebAppPort): void {

@@ -334,6 +334,8 @@ describe('WebApp', () => {
     expect(spec.volumes.map((v: Manifest) => v.name).sort()).toEqual(['config', 'proxy-tmp', 'tmp', 'wait-db-tmp']);
     expect(restrictedViolations(spec)).toEqual([]);
     expect(() => app.addSidecar('api', { image: 'x:1' })).toThrow(/'sidecars\.api' container name "api" is already used/);
+    expect(() => app.addSidecar('wait-db', { image: 'x:1' })).toThrow(/'sidecars\.wait-db' container name "wait-db" is already used/);
+    expect(() => app.addInitContainer('proxy', { image: 'x:1' })).toThrow(/'initContainers\.proxy' container name "proxy" is already used/);
     expect(() => app.addEnv('SECRET_TOKEN', 'x')).toThrow(/'env' already has a variable "SECRET_TOKEN"/);
   });
 
