@@ -88,11 +88,15 @@ export interface VolumeClaimTemplate {
 
 /** A resolved volume claim template. */
 export interface ResolvedVolumeClaimTemplate {
+  /** The template name (the pod volume name, and the prefix of each claim's name). */
   readonly name: string;
   /** The size as a quantity string (`10Gi`). */
   readonly size: string;
+  /** Where the main container mounts it. */
   readonly mountPath: string;
+  /** The mounted subdirectory of the volume, when one is set. */
   readonly subPath?: string;
+  /** The access modes. */
   readonly accessModes: kplus.PersistentVolumeAccessMode[];
   /** The class name, when one is set. */
   readonly storageClassName?: string;
@@ -354,7 +358,6 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
   public readonly spreadAcrossHosts: boolean;
   private readonly revisionHistoryLimit: number;
   private readonly podBackends = new Map<number, StatefulPodBackend>();
-  private readonly containerNames = new Set<string>();
 
   constructor(scope: Construct, id: string, props: StatefulDatabaseProps) {
     super(scope, id);
@@ -422,11 +425,10 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
     this.apiObject = workload.kubeObject;
     applyPodSecurity(workload, this.podSecurity);
     this.container = addContainer(this, workload, resolved);
-    this.containerNames.add(containerName);
 
     const selector = selectorLabels(this.identity);
-    const servicePorts = ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: p.protocol ?? ServiceProtocol.TCP }));
-    const podPorts = ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol ?? 'TCP' }));
+    const podPorts = ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol ?? ServiceProtocol.TCP }));
+    const servicePorts = podPorts.map((p) => ({ ...p, targetPort: p.name }));
     this.governingService = new AppService(this, 'GoverningService', {
       name: this.serviceName,
       headless: true,
@@ -586,9 +588,10 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
 
   /** Adds an init container (restricted like the main one, no probes; its writable paths are `<name>-<path>` emptyDirs). */
   public addInitContainer(name: string, options: AppContainerOptions): kplus.Container {
-    if (this.containerNames.has(name)) fail(this, `initContainers.${name}`, `container name ${show(name)} is already used in this pod`);
+    if ([...this.statefulSet.containers, ...this.statefulSet.initContainers].some((c) => c.name === name)) {
+      fail(this, `initContainers.${name}`, `container name ${show(name)} is already used in this pod`);
+    }
     const resolved = resolveContainer(this, name, { ...options, readiness: false }, this.podSecurity, `initContainers.${name}`);
-    this.containerNames.add(name);
     return addContainer(this, this.statefulSet, resolved, `${name}-`, true);
   }
 

@@ -424,6 +424,10 @@ describe('StatefulDatabase', () => {
       ['unknown retention', { pvcRetentionPolicy: { whenDeleted: 'Keep' as PvcRetention } }, /'pvcRetentionPolicy.whenDeleted' must be one of Retain, Delete, got "Keep"/],
       ['unknown pod management policy', { podManagementPolicy: 'Random' as kplus.PodManagementPolicy }, /'podManagementPolicy' must be one of OrderedReady, Parallel, got "Random"/],
       ['negative minReadySeconds', { minReadySeconds: -1 }, /'minReadySeconds' must be >= 0, got -1/],
+      ['negative revisionHistoryLimit', { revisionHistoryLimit: -1 }, /'revisionHistoryLimit' must be >= 0, got -1/],
+      ['negative terminationGracePeriodSeconds', { terminationGracePeriodSeconds: -1 }, /'terminationGracePeriodSeconds' must be >= 0, got -1/],
+      ['bad serviceName', { serviceName: 'DB' }, /test\/db: 'serviceName' must be a DNS-1123 label .* got "DB"/],
+      ['an extra volume that is not a kplus.Volume', { volumes: [{ volume: {} as kplus.Volume, mountPath: '/etc/db' }] }, /'volumes\[0\].volume' must be a kplus.Volume, got \{\}/],
       ['PDB that blocks every disruption', { replicas: 2, disruptionBudget: { minAvailable: 2 } }, /'disruptionBudget.minAvailable' must be lower than the 2 replica\(s\)/],
       ['latest image', { image: 'postgres' }, /'image' must carry an explicit tag or digest/],
     ];
@@ -437,6 +441,24 @@ describe('StatefulDatabase', () => {
       const db = new StatefulDatabase(chart, 'db', base);
       const vol = kplus.Volume.fromEmptyDir(chart, 'v', 'data');
       expect(() => db.mount({ volume: vol, mountPath: '/other' })).toThrow(/'volumes.volume' is named "data", which is a volume claim template name/);
+    });
+
+    test('an extra volume on a path the main container already mounts is refused', () => {
+      const chart = testChart();
+      const db = new StatefulDatabase(chart, 'db', base);
+      const vol = kplus.Volume.fromEmptyDir(chart, 'v', 'scratch');
+      expect(() => db.mount({ volume: vol, mountPath: '/var/lib/postgresql/data/' }))
+        .toThrow(/'volumes.mountPath' mounts "\/var\/lib\/postgresql\/data\/", which is already a mount path of the main container/);
+      expect(() => db.mount({ volume: vol, mountPath: 'etc/db' })).toThrow(/'volumes.mountPath' must be an absolute path, got "etc\/db"/);
+    });
+
+    test('an init container named like a container of the pod is refused', () => {
+      const chart = testChart();
+      const db = new StatefulDatabase(chart, 'db', base);
+      const init = { image: 'busybox:1.36', command: ['true'] };
+      expect(() => db.addInitContainer('db', init)).toThrow(/test\/db: 'initContainers.db' container name "db" is already used in this pod/);
+      db.addInitContainer('init-perms', init);
+      expect(() => db.addInitContainer('init-perms', init)).toThrow(/'initContainers.init-perms' container name "init-perms" is already used in this pod/);
     });
 
     test('a pod volume added later with a template\'s name fails synthesis', () => {
