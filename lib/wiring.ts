@@ -7,10 +7,10 @@
  *
  * @see https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/
  */
-import { Chart, Lazy } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import * as k8s from '../imports/k8s';
 import { recommendedLabels } from './labels';
+import { NetworkPeer, NetworkPolicy, NetworkPolicyRule, NetworkPort, NetworkProtocol, PolicyType } from './network-policy';
 import { checkDnsLabel, fail } from './validate';
 
 /** The default cluster DNS domain. */
@@ -192,15 +192,6 @@ export interface ConnectOptions {
   readonly networkPolicy?: boolean;
 }
 
-function peerSelector(from: IWorkloadPeer, peer: IWorkloadPeer): k8s.NetworkPolicyPeer {
-  const podSelector = { matchLabels: peer.podSelector };
-  if ((from.namespace ?? 'default') === (peer.namespace ?? 'default')) return { podSelector };
-  return {
-    podSelector,
-    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace ?? 'default' } },
-  };
-}
-
 /** The NetworkPolicies emitted so far in an app, by `<namespace>/<name>`, with the ports each allows. */
 interface EmittedPolicy {
   readonly from: IWorkloadPeer;
@@ -224,35 +215,36 @@ function sameNamespace(a: IWorkloadPeer, b: IWorkloadPeer): boolean {
  * connection between the same two workloads adds its ports to the existing policy instead of emitting another.
  */
 function emitPolicy(
-  owner: IWorkloadPeer,
+  direction: PolicyType,
   name: string,
   edge: { from: IWorkloadPeer; to: IWorkloadPeer },
   ports: { port: number; protocol: string }[],
-  spec: (ports: () => k8s.NetworkPolicyPort[]) => k8s.NetworkPolicySpec,
 ): void {
+  const [owner, peer] = direction === PolicyType.EGRESS ? [edge.from, edge.to] : [edge.to, edge.from];
   checkDnsLabel(owner, 'networkPolicy name', name, 253);
   const key = `${owner.namespace ?? 'default'}/${name}`;
   const policies = policiesOf(owner);
   const existing = policies.get(key);
-  if (existing) {
-    if (existing.from !== edge.from || existing.to !== edge.to) {
-      fail(edge.from, 'connectTo', `NetworkPolicy ${key} already allows ${existing.from.node.path} -> ${existing.to.node.path}; rename one of the workloads (peerName) so ${edge.from.node.path} -> ${edge.to.node.path} gets its own policy`);
-    }
-    for (const p of ports) {
-      if (!existing.ports.some((x) => x.port === p.port && x.protocol === p.protocol)) existing.ports.push(p);
-    }
-    return;
+  if (existing && (existing.from !== edge.from || existing.to !== edge.to)) {
+    fail(edge.from, 'connectTo', `NetworkPolicy ${key} already allows ${existing.from.node.path} -> ${existing.to.node.path}; rename one of the workloads (peerName) so ${edge.from.node.path} -> ${edge.to.node.path} gets its own policy`);
   }
-  const entry: EmittedPolicy = { ...edge, ports: [] };
+  const entry: EmittedPolicy = existing ?? { ...edge, ports: [] };
   for (const p of ports) {
     if (!entry.ports.some((x) => x.port === p.port && x.protocol === p.protocol)) entry.ports.push(p);
   }
+  if (existing) return;
   policies.set(key, entry);
-  const render = () => entry.ports.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol }));
-  const id = owner === edge.from ? `NetworkPolicy-to-${edge.to.node.addr}` : `NetworkPolicy-from-${edge.from.node.addr}`;
-  new k8s.KubeNetworkPolicy(owner as Construct, id, {
-    metadata: { name, namespace: owner.namespace, labels: { ...labelsOf(owner) } },
-    spec: spec(() => Lazy.any({ produce: render })),
+  const rule: NetworkPolicyRule = {
+    peers: [NetworkPeer.workload(peer, owner.namespace)],
+    ports: () => entry.ports.map((p) => NetworkPort.of(p.port, p.protocol as NetworkProtocol)),
+  };
+  const egress = direction === PolicyType.EGRESS;
+  new NetworkPolicy(owner as Construct, egress ? `NetworkPolicy-to-${edge.to.node.addr}` : `NetworkPolicy-from-${edge.from.node.addr}`, {
+    name,
+    namespace: owner.namespace,
+    podSelector: owner.podSelector,
+    labels: labelsOf(owner),
+    ...(egress ? { egress: [rule] } : { ingress: [rule] }),
   });
 }
 
@@ -268,16 +260,8 @@ export function allowTraffic(from: IWorkloadPeer, to: IWorkloadPeer, ports: { po
   const cross = !sameNamespace(from, to);
   const egressName = `${from.peerName}-to-${to.peerName}${cross ? `-${to.namespace ?? 'default'}` : ''}`;
   const ingressName = `${to.peerName}-from-${from.peerName}${cross ? `-${from.namespace ?? 'default'}` : ''}`;
-  emitPolicy(from, egressName, { from, to }, ports, (npPorts) => ({
-    podSelector: { matchLabels: from.podSelector },
-    policyTypes: ['Egress'],
-    egress: [{ to: [peerSelector(from, to)], ports: npPorts() }],
-  }));
-  emitPolicy(to, ingressName, { from, to }, ports, (npPorts) => ({
-    podSelector: { matchLabels: to.podSelector },
-    policyTypes: ['Ingress'],
-    ingress: [{ from: [peerSelector(to, from)], ports: npPorts() }],
-  }));
+  emitPolicy(PolicyType.EGRESS, egressName, { from, to }, ports);
+  emitPolicy(PolicyType.INGRESS, ingressName, { from, to }, ports);
 }
 
 function labelsOf(peer: IWorkloadPeer): Record<string, string> {
