@@ -11,6 +11,7 @@
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
+import { addEnvVariable, createServiceAccount } from './app-workload';
 import { AppContainerOptions, addContainer, resolveContainer } from './container';
 import { LABEL, recommendedLabels, selectorLabels, versionFromImage } from './labels';
 import {
@@ -23,7 +24,7 @@ import {
   resolvePodSecurity,
 } from './pod-security';
 import { ConnectOptions, Connection, IBackend, IConsumer, connect, namespaceOf } from './wiring';
-import { checkDnsLabel, checkEnvName, checkInt, checkLabelValue, fail, show } from './validate';
+import { checkDnsLabel, checkInt, checkLabelValue, fail, show } from './validate';
 
 /** A container with its name: a sidecar or an extra container of a pod. */
 export interface NamedContainerOptions extends AppContainerOptions {
@@ -312,18 +313,12 @@ export class AppPod extends Construct implements IConsumer {
     this.podSecurity = resolvePodSecurity(this, props.podSecurity);
 
     const version = props.version ?? versionFromImage(props.image);
-    if (version !== undefined) checkLabelValue(this, 'version', version);
+    const identityValues = { instance: props.instance, version, component: props.component, partOf: props.partOf };
+    for (const [prop, value] of Object.entries(identityValues)) if (value !== undefined) checkLabelValue(this, prop, value);
     checkExtraLabels(this, 'labels', props.labels ?? {});
-    this.labels = {
-      ...(props.labels ?? {}),
-      ...recommendedLabels({ name: this.name, instance: props.instance, version, component: props.component, partOf: props.partOf }),
-    };
-    for (const [k, v] of Object.entries(this.labels)) checkLabelValue(this, `labels[${k}]`, v);
+    this.labels = { ...(props.labels ?? {}), ...recommendedLabels({ name: this.name, ...identityValues }) };
 
-    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: this.name, labels: this.labels },
-      automountToken: false,
-    });
+    this.serviceAccount = createServiceAccount(this, this.name, this.labels);
     this.pod = new kplus.Pod(this, 'Pod', {
       metadata: { name: this.name, labels: this.labels, annotations: props.annotations },
       serviceAccount: this.serviceAccount,
@@ -333,7 +328,7 @@ export class AppPod extends Construct implements IConsumer {
       securityContext: podSecurityContextProps(this.podSecurity),
     });
     // the cdk8s-plus address label is derived from the construct path: drop it, our labels identify the pod
-    ApiObject.of(this.pod).addJsonPatch(JsonPatch.remove('/metadata/labels/cdk8s.io~1metadata.addr'));
+    ApiObject.of(this.pod).addJsonPatch(JsonPatch.remove(`/metadata/labels/${kplus.Pod.ADDRESS_LABEL.replace(/\//g, '~1')}`));
     applyPodSecurity(this.pod, this.podSecurity);
 
     for (const init of props.initContainers ?? []) addInitContainer(this.pod, init);
@@ -359,10 +354,9 @@ export class AppPod extends Construct implements IConsumer {
     return namespaceOf(this);
   }
 
-  /** Adds a literal env var to the app container. */
+  /** Adds a literal env var to the app container (a name it already has throws). */
   public addEnv(name: string, value: string): void {
-    checkEnvName(this, 'env', name);
-    this.container.env.addVariable(name, kplus.EnvValue.fromValue(value));
+    addEnvVariable(this, [this.container], name, value);
   }
 
   /** Adds a sidecar container (see `addSidecar`). */

@@ -242,6 +242,9 @@ describe('bad input', () => {
     ['an invalid label value', { labels: { tier: 'not valid!' } }, 'writer', /'labels\[tier\]' must be a valid label value.*got "not valid!"/],
     ['a recommended label in labels', { labels: { 'app.kubernetes.io/name': 'x' } }, 'writer', /'labels' must not set the recommended label "app.kubernetes.io\/name"/],
     ['an invalid version', { version: 'v 1' }, 'writer', /'version' must be a valid label value.*got "v 1"/],
+    ['an invalid instance', { instance: 'a b' }, 'writer', /test\/writer: 'instance' must be a valid label value.*got "a b"/],
+    ['an invalid component', { component: 'a/b' }, 'writer', /test\/writer: 'component' must be a valid label value.*got "a\/b"/],
+    ['an invalid partOf', { partOf: 'x'.repeat(64) }, 'writer', /test\/writer: 'partOf' must be a valid label value/],
     ['a sidecar named like the app', { sidecars: [{ name: 'app', image: 'busybox:1.36.1' }] }, 'writer', /'sidecars\[app\].name' must be unique in the pod \(containers and init containers: app\), got "app"/],
     ['an init container named like the app', { containerName: 'main', initContainers: [{ name: 'main', image: 'busybox:1.36.1' }] }, 'writer', /'containerName' must be unique in the pod \(containers and init containers: main\), got "main"/],
     ['a sidecar with an untagged image', { sidecars: [{ name: 'log', image: 'busybox' }] }, 'writer', /'sidecars\[log\].image' must carry an explicit tag/],
@@ -257,9 +260,11 @@ describe('bad input', () => {
     expect(() => synthPod(props, id)).toThrow(message);
   });
 
-  test('rejects an env var name that is not valid', () => {
-    const pod = new AppPod(testChart(), 'writer', { image: 'busybox:1.36.1' });
+  test('rejects an env var name that is not valid, or already set', () => {
+    const pod = new AppPod(testChart(), 'writer', { image: 'busybox:1.36.1', env: { MODE: 'a' } });
     expect(() => pod.addEnv('1 BAD', 'x')).toThrow(/'env' must only contain valid environment variable names .*, got "1 BAD"/);
+    expect(() => pod.addEnv('MODE', 'b')).toThrow(/^test\/writer: 'env' already has a variable "MODE"$/);
+    expect(pod.container.env.variables.MODE?.value).toBe('a');
   });
 
   test('rejects a mount into a container of another pod', () => {
