@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../imports/k8s';
 import { ContainerSecurityOptions, ResolvedPodSecurity, containerSecurityContextProps, podSpecPath } from './pod-security';
-import { checkDnsLabel, checkEnvName, checkImage, checkPort, checkPortName, checkUnique, fail, parseQuantity, show } from './validate';
+import { checkDnsLabel, checkEnvName, checkImage, checkPort, checkPortName, checkUnique, cpuCores, fail, show } from './validate';
 
 /** A named container port. */
 export interface ContainerPortSpec {
@@ -152,10 +152,6 @@ export interface ResolvedContainer {
   readonly writablePaths: string[];
 }
 
-function cpuValue(c: kplus.Cpu): number {
-  return parseQuantity(c.amount) ?? NaN;
-}
-
 /** Validates options and produces cdk8s-plus container props (does not add the container). */
 export function resolveContainer(
   scope: Construct,
@@ -176,7 +172,7 @@ export function resolveContainer(
   checkUnique(scope, p('ports[].port'), ports.map((x) => `${x.port}/${x.protocol ?? 'TCP'}`));
 
   const r = { ...DEFAULT_RESOURCES, ...definedOnly(opts.resources ?? {}) };
-  if (cpuValue(r.cpuLimit) < cpuValue(r.cpuRequest)) {
+  if (cpuCores(r.cpuLimit) < cpuCores(r.cpuRequest)) {
     fail(scope, p('resources.cpuLimit'), `must be >= cpuRequest (${r.cpuRequest.amount}), got ${r.cpuLimit.amount}`);
   }
   if (r.memoryLimit.toMebibytes() < r.memoryRequest.toMebibytes()) {

@@ -13,7 +13,7 @@ import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../imports/k8s';
 import { LABEL, MANAGED_BY } from './labels';
 import { DnsEgressOptions, NetworkPeer, NetworkPolicy, allowDnsEgress, denyAll } from './network-policy';
-import { checkDnsLabel, checkDnsSubdomain, checkInt, fail, parseQuantity, show } from './validate';
+import { checkDnsLabel, checkDnsSubdomain, checkInt, cpuCores, fail, show } from './validate';
 
 /**
  * Removes the chart namespace cdk8s puts on every object from a cluster-scoped one (Namespace, ClusterRole...).
@@ -273,10 +273,6 @@ export function sizeQuantity(size: Size): string {
   return `${ki}Ki`;
 }
 
-function cpuNumber(c: kplus.Cpu): number {
-  return parseQuantity(c.amount) ?? NaN;
-}
-
 function computeQuantities(c: ComputeAmounts | undefined): Record<string, k8s.Quantity> | undefined {
   if (!c) return undefined;
   const out: Record<string, k8s.Quantity> = {};
@@ -369,7 +365,7 @@ export class Namespace extends Construct {
       hard[key] = k8s.Quantity.fromNumber(v as number);
     }
     if (Object.keys(hard).length === 0) fail(this, 'resourceQuota', 'must set at least one limit (e.g. requestsCpu, limitsMemory, pods), got {}');
-    if (q.requestsCpu && q.limitsCpu && cpuNumber(q.limitsCpu) < cpuNumber(q.requestsCpu)) {
+    if (q.requestsCpu && q.limitsCpu && cpuCores(q.limitsCpu) < cpuCores(q.requestsCpu)) {
       fail(this, 'resourceQuota.limitsCpu', `must be >= requestsCpu (${q.requestsCpu.amount}), got ${q.limitsCpu.amount}`);
     }
     if (q.requestsMemory && q.limitsMemory && q.limitsMemory.toKibibytes() < q.requestsMemory.toKibibytes()) {
@@ -389,7 +385,7 @@ export class Namespace extends Construct {
     for (const res of ['cpu', 'memory'] as const) {
       const given = order
         .filter(([, c]) => c?.[res] !== undefined)
-        .map(([prop, c]) => ({ prop, value: res === 'cpu' ? cpuNumber(c!.cpu!) : c!.memory!.toKibibytes(), text: res === 'cpu' ? c!.cpu!.amount : sizeQuantity(c!.memory!) }));
+        .map(([prop, c]) => ({ prop, value: res === 'cpu' ? cpuCores(c!.cpu!) : c!.memory!.toKibibytes(), text: res === 'cpu' ? c!.cpu!.amount : sizeQuantity(c!.memory!) }));
       for (let i = 1; i < given.length; i++) {
         if (given[i].value < given[i - 1].value) {
           fail(this, `limitRange.${given[i].prop}.${res}`, `must be >= ${given[i - 1].prop}.${res} (${given[i - 1].text}), got ${given[i].text}`);

@@ -150,6 +150,11 @@ export function parseQuantity(value: string): number | undefined {
   return factor === undefined ? undefined : base * factor;
 }
 
+/** The number of cores of a cdk8s-plus `Cpu` (`500m` -> 0.5), or NaN when its amount is not a quantity. */
+export function cpuCores(cpu: { readonly amount: string }): number {
+  return parseQuantity(cpu.amount) ?? NaN;
+}
+
 /** A valid, strictly positive quantity (storage sizes and the like). Returns its numeric value. */
 export function checkPositiveQuantity(scope: IConstruct, prop: string, value: string): number {
   const n = parseQuantity(value);

@@ -1,8 +1,9 @@
 import { Testing } from 'cdk8s';
 import { Construct } from 'constructs';
+import * as kplus from 'cdk8s-plus-27';
 import {
   checkConfigKey, checkDnsLabel, checkDnsSubdomain, checkImage, checkInt, checkIntOrPercent, checkLabelValue, checkNodePort,
-  checkPort, checkPortName, checkPositiveQuantity, checkUnique, fail, parseQuantity, show,
+  checkPort, checkPortName, checkPositiveQuantity, checkUnique, cpuCores, fail, parseQuantity, show,
 } from '../lib/validate';
 import { testChart } from './util';
 
@@ -325,6 +326,14 @@ describe('parseQuantity', () => {
 
   test('a non-string is not a quantity', () => {
     expect(parseQuantity(5 as unknown as string)).toBeUndefined();
+  });
+});
+
+describe('cpuCores', () => {
+  test('counts the cores of a cdk8s-plus Cpu; NaN for an amount that is not a quantity', () => {
+    expect(cpuCores(kplus.Cpu.millis(250))).toBe(0.25);
+    expect(cpuCores(kplus.Cpu.units(2))).toBe(2);
+    expect(cpuCores({ amount: 'two' })).toBeNaN();
   });
 });
 
