@@ -1,5 +1,5 @@
 /**
- * Internal building blocks of the app workloads (WebApp, BlueGreenDeployment, StatefulDatabase), so that each
+ * Internal building blocks of the app workloads (WebApp, BlueGreenDeployment, StatefulDatabase, AppPod), so that each
  * piece of logic lives once: identity labels, the ServiceAccount, rollout settings, the Deployment itself, Service
  * ports, the exposure NetworkPolicy and env vars. Not re-exported from index.ts: the public API stays on the
  * constructs.
@@ -219,22 +219,20 @@ function percentOrAbsolute(v: number | string): kplus.PercentOrAbsolute {
 // ---- ports and exposure ----
 
 /**
- * The app's ports (default `http` 8080), each validated against the Service type; at least one, or
+ * The app's ports (default `http` 8080), each validated against the Service type, with unique names and unique
+ * Service ports (number and protocol, among the exposed ones); at least one, or
  * `'ports' must contain at least one port (<reachedThrough>), got []`.
  */
 export function resolveAppPorts(
   scope: IConstruct, props: { readonly ports?: WebAppPort[]; readonly service?: { readonly type?: ServiceType } }, reachedThrough: string,
-): { ports: WebAppPort[]; serviceType: ServiceType } {
+): WebAppPort[] {
   const ports = props.ports ?? [{ name: 'http', port: 8080 }];
   if (ports.length === 0) fail(scope, 'ports', `must contain at least one port (${reachedThrough}), got []`);
   const serviceType = props.service?.type ?? ServiceType.CLUSTER_IP;
   ports.forEach((p, i) => validateAppPort(scope, p, `ports[${i}]`, serviceType));
-  return { ports, serviceType };
-}
-
-/** Two exposed ports must not share a Service port number and protocol. */
-export function checkUniqueServicePorts(scope: IConstruct, ports: WebAppPort[]): void {
+  checkUnique(scope, 'ports[].name', ports.map((p) => p.name));
   checkUnique(scope, 'ports[].servicePort', ports.filter((p) => p.expose ?? true).map((p) => `${p.servicePort ?? p.port}/${p.protocol ?? 'TCP'}`));
+  return ports;
 }
 
 /** Validates one app port against the Service type (`nodePort` only for NodePort/LoadBalancer and exposed ports). */

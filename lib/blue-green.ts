@@ -17,7 +17,7 @@ import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../imports/k8s';
 import {
-  ServiceBackedApp, addAppServicePort, addEnvVariable, checkUniqueServicePorts, createAppDeployment, createExposurePolicy, createServiceAccount,
+  ServiceBackedApp, addAppServicePort, addEnvVariable, createAppDeployment, createExposurePolicy, createServiceAccount,
   disruptionBudgetOptions, resolveAppPorts, resolveIdentity, resolveRollout,
 } from './app-workload';
 import { ResourceOptions, addContainer, resolveContainer } from './container';
@@ -219,9 +219,7 @@ export class BlueGreenDeployment extends ServiceBackedApp {
     this.strategy = props.strategy ?? RolloutStrategy.rollingUpdate();
     const rollout = resolveRollout(this, this.strategy, props);
 
-    const { ports } = resolveAppPorts(this, props, 'the versions are reached through the stable Service');
-    checkUnique(this, 'ports[].name', ports.map((p) => p.name));
-    checkUniqueServicePorts(this, ports);
+    const ports = resolveAppPorts(this, props, 'the versions are reached through the stable Service');
     if (!ports.some((p) => p.expose ?? true)) fail(this, 'ports', 'must expose at least one port through the Service, got every port with expose: false');
 
     const budget = disruptionBudgetOptions(props.disruptionBudget);

@@ -18,7 +18,7 @@ import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../imports/k8s';
 import {
-  ServiceBackedApp, addAppServicePort, addEnvVariable, checkUniqueServicePorts, createAppDeployment, createExposurePolicy, createServiceAccount,
+  ServiceBackedApp, addAppServicePort, addEnvVariable, createAppDeployment, createExposurePolicy, createServiceAccount,
   disruptionBudgetOptions, resolveAppPorts, resolveIdentity, resolveRollout, validateAppPort,
 } from './app-workload';
 import { AppContainerOptions, ContainerPortSpec, ResourceOptions, addContainer, resolveContainer } from './container';
@@ -385,8 +385,7 @@ export class WebApp extends ServiceBackedApp {
     this.strategy = props.strategy ?? RolloutStrategy.rollingUpdate();
     const rollout = resolveRollout(this, this.strategy, props);
 
-    const { ports } = resolveAppPorts(this, props, 'a WebApp is reached through its Service');
-    checkUniqueServicePorts(this, ports);
+    const ports = resolveAppPorts(this, props, 'a WebApp is reached through its Service');
 
     const budget = disruptionBudgetOptions(props.disruptionBudget);
     if (budget) validateDisruptionBudget(this, budget, minReplicas ?? this.replicas, 'disruptionBudget');

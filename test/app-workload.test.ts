@@ -146,8 +146,13 @@ describe('createExposurePolicy', () => {
 });
 
 describe('ports, budget and env', () => {
-  test('ports default to http 8080; none, or a nodePort on ClusterIP, throws', () => {
-    expect(resolveAppPorts(testChart(), {}, 'x')).toEqual({ ports: [{ name: 'http', port: 8080 }], serviceType: ServiceType.CLUSTER_IP });
+  test('ports default to http 8080; none, a nodePort on ClusterIP, a repeated name or Service port, throws', () => {
+    expect(resolveAppPorts(testChart(), {}, 'x')).toEqual([{ name: 'http', port: 8080 }]);
+    expect(() => resolveAppPorts(testChart(), { ports: [{ name: 'http', port: 8080 }, { name: 'http', port: 8081 }] }, 'x'))
+      .toThrow(`test: 'ports[].name' must not contain duplicates, got "http" twice`);
+    expect(() => resolveAppPorts(testChart(), { ports: [{ name: 'a', port: 8080, servicePort: 80 }, { name: 'b', port: 8081, servicePort: 80 }] }, 'x'))
+      .toThrow(`test: 'ports[].servicePort' must not contain duplicates, got "80/TCP" twice`);
+    expect(resolveAppPorts(testChart(), { ports: [{ name: 'a', port: 8080, servicePort: 80 }, { name: 'b', port: 80, expose: false }] }, 'x')).toHaveLength(2);
     expect(() => resolveAppPorts(testChart(), { ports: [] }, 'reached by its Service')).toThrow(`test: 'ports' must contain at least one port (reached by its Service), got []`);
     expect(() => resolveAppPorts(testChart(), { ports: [{ name: 'http', port: 8080, nodePort: 30080 }] }, 'x'))
       .toThrow(`test: 'ports[0].nodePort' is only allowed with service type NodePort or LoadBalancer, got 30080 with ClusterIP`);
