@@ -10,11 +10,12 @@
  * @see https://kubernetes.io/docs/concepts/storage/storage-classes/
  * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/
  */
-import { ApiObject, JsonPatch, Size, SizeRoundingBehavior } from 'cdk8s';
+import { ApiObject, Size, SizeRoundingBehavior } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../imports/k8s';
 import { recommendedLabels } from './labels';
+import { clusterScoped } from './namespace';
 import { checkDnsSubdomain, checkLabelValue, checkUnique, fail, show, checkPositiveQuantity } from './validate';
 
 /** The annotation that makes a StorageClass the cluster default. */
@@ -83,7 +84,10 @@ export function storageQuantity(scope: IConstruct, prop: string, size: StorageSi
 
 /** Options of `checkAccessModes`. */
 export interface AccessModeCheckOptions {
-  /** Reject `ReadOnlyMany` (a freshly provisioned, empty volume nobody can write is useless). */
+  /**
+   * Reject `ReadOnlyMany` (a freshly provisioned, empty volume nobody can write is useless).
+   * @default false
+   */
   readonly forbidReadOnlyMany?: boolean;
 }
 
@@ -114,9 +118,13 @@ export function checkAccessModes(
 
 /** The class name of a `StorageClassRef`, validated (`''` is allowed: it means "no class"). */
 export function storageClassName(scope: IConstruct, prop: string, ref: StorageClassRef): string {
-  if (ref instanceof StorageClass) return ref.name;
-  if (ref !== '') checkDnsSubdomain(scope, prop, ref);
-  return ref;
+  if (!(ref instanceof StorageClass) && ref !== '') checkDnsSubdomain(scope, prop, ref);
+  return classNameOf(ref);
+}
+
+/** The class name of a `StorageClassRef`, unvalidated (for the props of a cdk8s-plus super call). */
+function classNameOf(ref: StorageClassRef): string {
+  return ref instanceof StorageClass ? ref.name : ref;
 }
 
 /** Makes `dependent` apply after the StorageClass it uses, when that class is a construct of this app. */
@@ -124,9 +132,10 @@ export function dependOnClass(dependent: IConstruct, ref: StorageClassRef | unde
   if (ref instanceof StorageClass) dependent.node.addDependency(ref.apiObject);
 }
 
-/** Drops `metadata.namespace` (set from the chart) from a cluster-scoped object. */
-function clusterScoped(obj: ApiObject): void {
-  if (obj.metadata.namespace !== undefined) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+function checkReclaimPolicy(scope: IConstruct, policy: ReclaimPolicy): void {
+  if (!Object.values(ReclaimPolicy).includes(policy)) {
+    fail(scope, 'reclaimPolicy', `must be one of ${Object.values(ReclaimPolicy).join(', ')}, got ${show(policy)}`);
+  }
 }
 
 function checkLabels(scope: IConstruct, prop: string, labels: Record<string, string>): void {
@@ -241,9 +250,7 @@ export class StorageClass extends Construct {
     if (typeof this.provisioner !== 'string' || !/^[A-Za-z0-9]([-A-Za-z0-9_./]{0,61}[A-Za-z0-9])?$/.test(this.provisioner)) {
       fail(this, 'provisioner', `must be a provisioner name such as "ebs.csi.aws.com" (at most 63 characters), got ${show(this.provisioner)}`);
     }
-    if (!Object.values(ReclaimPolicy).includes(this.reclaimPolicy)) {
-      fail(this, 'reclaimPolicy', `must be one of ${Object.values(ReclaimPolicy).join(', ')}, got ${show(this.reclaimPolicy)}`);
-    }
+    checkReclaimPolicy(this, this.reclaimPolicy);
     if (!Object.values(VolumeBindingMode).includes(this.volumeBindingMode)) {
       fail(this, 'volumeBindingMode', `must be one of ${Object.values(VolumeBindingMode).join(', ')}, got ${show(this.volumeBindingMode)}`);
     }
@@ -431,15 +438,13 @@ export class PersistentVolume extends kplus.PersistentVolume {
       reclaimPolicy: props.reclaimPolicy ?? ReclaimPolicy.RETAIN,
       mountOptions: props.mountOptions,
       volumeMode: props.volumeMode,
-      storageClassName: props.storageClass === undefined ? undefined : props.storageClass instanceof StorageClass ? props.storageClass.name : props.storageClass,
+      storageClassName: props.storageClass === undefined ? undefined : classNameOf(props.storageClass),
     });
     checkDnsSubdomain(this, 'name', name);
     this.size = storageQuantity(this, 'size', props.size);
     checkAccessModes(this, 'accessModes', accessModes);
     this.volumeAccessModes = [...accessModes];
-    if (!Object.values(ReclaimPolicy).includes(this.reclaimPolicy)) {
-      fail(this, 'reclaimPolicy', `must be one of ${Object.values(ReclaimPolicy).join(', ')}, got ${show(this.reclaimPolicy)}`);
-    }
+    checkReclaimPolicy(this, this.reclaimPolicy);
     if (props.storageClass !== undefined) storageClassName(this, 'storageClass', props.storageClass);
     dependOnClass(this, props.storageClass);
     if (!(props.source instanceof PersistentVolumeSource)) fail(this, 'source', `must be a PersistentVolumeSource (csi, hostPath or nfs), got ${show(props.source)}`);
@@ -572,7 +577,7 @@ export class PersistentVolumeClaim extends kplus.PersistentVolumeClaim {
       accessModes,
       volumeMode: props.volumeMode,
       volume: props.volume,
-      storageClassName: props.storageClass === undefined ? undefined : props.storageClass instanceof StorageClass ? props.storageClass.name : props.storageClass,
+      storageClassName: props.storageClass === undefined ? undefined : classNameOf(props.storageClass),
     });
     checkDnsSubdomain(this, 'name', name);
     this.size = storageQuantity(this, 'size', props.size);

@@ -162,6 +162,14 @@ describe('PersistentVolume', () => {
     expect(() => new PersistentVolume(chart, 'h', { size: '1Gi', source: PersistentVolumeSource.csi({ driver: 'd', volumeHandle: '' }) })).toThrow(/'source.volumeHandle' must not be empty/);
     expect(() => new PersistentVolume(chart, 'i', { size: '1Gi', source, reclaimPolicy: 'Recycle' as ReclaimPolicy })).toThrow(/'reclaimPolicy' must be one of Retain, Delete/);
     expect(() => new PersistentVolume(chart, 'j', { size: '1Gi', source, storageClass: 'Fast_SSD' })).toThrow(/'storageClass' must be a DNS-1123 subdomain/);
+    expect(() => new PersistentVolume(chart, 'k', { size: '1Gi', source: PersistentVolumeSource.csi({ driver: '', volumeHandle: 'vol-1' }) }))
+      .toThrow(/test\/k: 'source.driver' must be a CSI driver name, got ""/);
+    expect(() => new PersistentVolume(chart, 'l', { size: '1Gi', source: PersistentVolumeSource.nfs({ server: 'nfs.example.com', path: 'exports' }) }))
+      .toThrow(/'source.path' must be an absolute path, got "exports"/);
+    expect(() => new PersistentVolume(chart, 'm', { size: '1Gi', source: { kind: 'csi' } as unknown as PersistentVolumeSource }))
+      .toThrow(/'source' must be a PersistentVolumeSource \(csi, hostPath or nfs\), got \{"kind":"csi"\}/);
+    expect(() => new PersistentVolume(chart, 'n', { size: '1Gi', source, labels: { 'not a key': 'x' } })).toThrow(/test\/n: 'labels' has an invalid label key "not a key"/);
+    expect(() => new PersistentVolume(chart, 'o', { size: '1Gi', source, labels: { tier: 'gold!' } })).toThrow(/'labels.tier' must be a valid label value/);
   });
 });
 
@@ -224,5 +232,7 @@ describe('PersistentVolumeClaim', () => {
     expect(() => new PersistentVolumeClaim(chart, 'd', { size: '1Gi', selector: {} })).toThrow(/'selector' must contain at least one label, got \{\}/);
     expect(() => new PersistentVolumeClaim(chart, 'e', { size: '1Gi', selector: { tier: 'no spaces' } })).toThrow(/'selector.tier' must be a valid label value/);
     expect(() => new PersistentVolumeClaim(chart, 'f', { size: '1Gi', name: 'Bad_Name' })).toThrow(/'name' must be a DNS-1123 subdomain/);
+    expect(() => new PersistentVolumeClaim(chart, 'g', { size: '1Gi', selector: { '-tier': 'gold' } })).toThrow(/test\/g: 'selector' has an invalid label key "-tier"/);
+    expect(() => new PersistentVolumeClaim(chart, 'h', { size: 10 as unknown as string })).toThrow(/'size' must be a Kubernetes quantity such as "10Gi", got 10/);
   });
 });
