@@ -18,7 +18,7 @@ import { resolveSpreadAcrossHosts, spreadAcrossHosts } from './scheduling';
 import { AppService, ServiceProtocol, ServiceType } from './service';
 import { checkDnsLabel, checkEnvName, checkInt, checkIntOrPercent, checkLabelValue, checkNodePort, checkPort, checkPortName, checkUnique, fail, show } from './validate';
 import type { RolloutStrategy, WebAppPort } from './web-app';
-import { BackendPort, ConnectOptions, Connection, IBackend, IConsumer, IWorkloadPeer, ServiceEndpoint, connect } from './wiring';
+import { BackendPort, ConnectOptions, Connection, IBackend, IConsumer, IWorkloadPeer, ServiceEndpoint, connect, namespaceOf } from './wiring';
 
 // ---- the IBackend / IConsumer members of an app behind one Service ----
 
@@ -31,10 +31,13 @@ export abstract class ServiceBackedApp extends Construct implements IBackend, IC
   public abstract readonly name: string;
   /** The recommended-label identity of the pods. */
   public abstract readonly identity: AppIdentity;
-  /** The namespace (undefined: the chart has none). */
-  public abstract readonly namespace: string | undefined;
   /** The Service clients use. */
   public abstract readonly service: AppService;
+
+  /** The namespace of the chart (undefined: the chart has none). */
+  public get namespace(): string | undefined {
+    return namespaceOf(this);
+  }
 
   /** Readable name used in generated object names (`<consumer>-to-<name>`). */
   public get peerName(): string {

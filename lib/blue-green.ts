@@ -28,7 +28,6 @@ import { ResolvedPodSecurity, resolvePodSecurity } from './pod-security';
 import { AppService } from './service';
 import { checkDnsLabel, checkInt, checkLabelValue, checkUnique, fail, show } from './validate';
 import { RolloutStrategy, WebAppProps } from './web-app';
-import { namespaceOf } from './wiring';
 
 /** The label key of the version slot, in pod labels and selectors. */
 export const VERSION_LABEL = 'version';
@@ -152,8 +151,6 @@ export class BlueGreenDeployment extends ServiceBackedApp {
   public readonly strategy: RolloutStrategy;
   /** The resolved pod security. */
   public readonly podSecurity: ResolvedPodSecurity;
-  /** The namespace (undefined: the chart has none). */
-  public readonly namespace: string | undefined;
   /** The ServiceAccount shared by every version (token not mounted). */
   public readonly serviceAccount: kplus.ServiceAccount;
   /** The Deployment of each version (`<name>-<slot>`). */
@@ -176,7 +173,6 @@ export class BlueGreenDeployment extends ServiceBackedApp {
     // 1. resolve and validate
     this.name = props.name ?? id;
     checkDnsLabel(this, 'name', this.name);
-    this.namespace = namespaceOf(this);
     this.trafficMode = props.trafficMode ?? TrafficMode.BLUE_GREEN;
     if (!Object.values(TrafficMode).includes(this.trafficMode)) {
       fail(this, 'trafficMode', `must be one of ${Object.values(TrafficMode).join(', ')}, got ${show(this.trafficMode)}`);

@@ -28,7 +28,6 @@ import { AppIdentity, AppIdentityProps, recommendedLabels, selectorLabels } from
 import { ContainerSecurityOptions, PodSecurityOptions, ResolvedPodSecurity, resolvePodSecurity } from './pod-security';
 import { AppService, AppServiceOptions } from './service';
 import { checkDnsLabel, checkInt, checkUnique, fail, show } from './validate';
-import { namespaceOf } from './wiring';
 
 /** A container port of the WebApp, and how its Service exposes it. */
 export interface WebAppPort extends ContainerPortSpec {
@@ -345,8 +344,6 @@ export class WebApp extends ServiceBackedApp {
   public readonly strategy: RolloutStrategy;
   /** The resolved pod security. */
   public readonly podSecurity: ResolvedPodSecurity;
-  /** The namespace (undefined: the chart has none). */
-  public readonly namespace: string | undefined;
   /** The Deployment (escape hatch). */
   public readonly deployment: kplus.Deployment;
   /** The app container. */
@@ -371,7 +368,6 @@ export class WebApp extends ServiceBackedApp {
     // 1. resolve and validate
     this.name = props.name ?? id;
     checkDnsLabel(this, 'name', this.name);
-    this.namespace = namespaceOf(this);
     this.identity = resolveIdentity(this, this.name, props, 'frontend', props.image);
     this.labels = recommendedLabels(this.identity);
 
