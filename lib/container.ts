@@ -145,10 +145,13 @@ export interface AppContainerOptions {
 
 /** The resolved, validated form of a container's options. */
 export interface ResolvedContainer {
+  /** The cdk8s-plus container props (without ephemeral storage). */
   readonly props: kplus.ContainerProps;
   /** Ephemeral storage in mebibytes (rendered by `addContainer`: cdk8s-plus-27 only renders whole gibibytes). */
   readonly ephemeralStorage: { readonly requestMi: number; readonly limitMi: number };
+  /** The validated named ports. */
   readonly ports: ContainerPortSpec[];
+  /** The validated writable paths, one emptyDir each. */
   readonly writablePaths: string[];
 }
 

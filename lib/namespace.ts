@@ -61,9 +61,13 @@ export interface PodSecurityLabelsOptions {
 
 /** Resolved Pod Security settings. */
 export interface ResolvedPodSecurityLabels {
+  /** The level enforced (violating pods are rejected). */
   readonly enforce: PodSecurityLevel;
+  /** The level warned about. */
   readonly warn: PodSecurityLevel;
+  /** The level audited. */
   readonly audit: PodSecurityLevel;
+  /** The pinned policy version (undefined: the cluster's own). */
   readonly version?: string;
 }
 

@@ -93,10 +93,15 @@ export interface ContainerSecurityOptions {
 
 /** Resolved pod security settings. */
 export interface ResolvedPodSecurity {
+  /** Whether a non-root user is required. */
   readonly runAsNonRoot: boolean;
+  /** The user id the containers run as. */
   readonly runAsUser: number;
+  /** The primary group id of the containers. */
   readonly runAsGroup: number;
+  /** The group that owns mounted volumes. */
   readonly fsGroup: number;
+  /** The pod's seccomp profile. */
   readonly seccompProfile: SeccompProfile;
 }
 

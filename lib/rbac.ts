@@ -151,12 +151,16 @@ export interface IRoleReference {
   readonly roleKind: 'Role' | 'ClusterRole';
   /** The role's `metadata.name`. */
   readonly roleName: string;
-  /** The Role's namespace (undefined for a ClusterRole, or when unknown). */
+  /**
+   * The Role's namespace (undefined for a ClusterRole, or when unknown); a RoleBinding checks it is its own.
+   * @default - unknown: not checked
+   */
   readonly roleNamespace?: string;
 }
 
 /** A reference to a ClusterRole (what a ClusterRoleBinding can point to). */
 export interface IClusterRoleReference extends IRoleReference {
+  /** Always `ClusterRole`. */
   readonly roleKind: 'ClusterRole';
 }
 
@@ -268,6 +272,7 @@ abstract class RoleBase extends Construct {
  * });
  */
 export class Role extends RoleBase implements IRoleReference {
+  /** `Role`. */
   public readonly roleKind = 'Role' as const;
   /** The L1 object (escape hatch). */
   public readonly apiObject: k8s.KubeRole;
@@ -284,6 +289,7 @@ export class Role extends RoleBase implements IRoleReference {
     });
   }
 
+  /** The Role's `metadata.name`. */
   public get roleName(): string {
     return this.name;
   }
@@ -298,6 +304,7 @@ export class Role extends RoleBase implements IRoleReference {
  * A cluster-wide ClusterRole (bind it with a ClusterRoleBinding, or with a RoleBinding to grant it in one namespace).
  */
 export class ClusterRole extends RoleBase implements IClusterRoleReference {
+  /** `ClusterRole`. */
   public readonly roleKind = 'ClusterRole' as const;
   /** The L1 object (escape hatch). */
   public readonly apiObject: k8s.KubeClusterRole;
@@ -311,10 +318,12 @@ export class ClusterRole extends RoleBase implements IClusterRoleReference {
     clusterScoped(this.apiObject);
   }
 
+  /** The ClusterRole's `metadata.name`. */
   public get roleName(): string {
     return this.name;
   }
 
+  /** Always undefined: a ClusterRole has no namespace. */
   public get roleNamespace(): undefined {
     return undefined;
   }

@@ -141,7 +141,9 @@ export function namespaceOf(scope: IConstruct): string | undefined {
 
 /** One recorded consumer -> backend edge. */
 export interface Connection {
+  /** The consumer. */
   readonly from: IWorkloadPeer;
+  /** The backend. */
   readonly to: IWorkloadPeer;
   /** Pod ports allowed (the backend's target ports). */
   readonly ports: { port: number; protocol: string }[];
@@ -270,8 +272,8 @@ function labelsOf(peer: IWorkloadPeer): Record<string, string> {
 }
 
 /**
- * Wires `consumer` to `backend`: sets the env var to the backend's URL (short name in the same namespace, FQDN
- * across namespaces), records the edge, and allows the traffic by NetworkPolicy. Returns the recorded connection.
+ * Wires `consumer` to `backend`: sets the env var to the backend's URL (the FQDN, or with `preferShortName` the
+ * short name in the same namespace), records the edge, and allows the traffic by NetworkPolicy. Returns the recorded connection.
  */
 export function connect(consumer: IConsumer, backend: IBackend, options: ConnectOptions = {}): Connection {
   if (consumer === (backend as IWorkloadPeer)) fail(consumer, 'connectTo', 'cannot connect a workload to itself');
