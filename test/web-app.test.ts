@@ -381,10 +381,15 @@ describe('WebApp', () => {
       ['a PDB against HPA minReplicas', { autoscaling: { minReplicas: 2, maxReplicas: 5 }, disruptionBudget: { minAvailable: 2 } }, /'disruptionBudget\.minAvailable' must be lower than the 2 replica/],
       ['replicas with autoscaling', { replicas: 3, autoscaling: { maxReplicas: 5 } }, /'replicas' must not be set together with 'autoscaling'/],
       ['maxReplicas below minReplicas', { autoscaling: { minReplicas: 4, maxReplicas: 2 } }, /'autoscaling\.maxReplicas' must be >= minReplicas \(4\), got 2/],
+      ['minReplicas 0', { autoscaling: { minReplicas: 0, maxReplicas: 2 } }, /^test\/api: 'autoscaling\.minReplicas' must be >= 1, got 0$/],
+      ['a CPU target of 0%', { autoscaling: { maxReplicas: 2, cpuUtilizationPercent: 0 } }, /'autoscaling\.cpuUtilizationPercent' must be between 1 and 1000, got 0/],
+      ['a memory target above 1000%', { autoscaling: { maxReplicas: 2, memoryUtilizationPercent: 1001 } }, /'autoscaling\.memoryUtilizationPercent' must be between 1 and 1000, got 1001/],
       ['progressDeadline not above minReady', { minReadySeconds: 600 }, /'progressDeadlineSeconds' must be greater than minReadySeconds \(600\), got 600/],
       ['negative revisionHistoryLimit', { revisionHistoryLimit: -1 }, /'revisionHistoryLimit' must be >= 0, got -1/],
       ['minDomains with ScheduleAnyway', { topologySpread: [{ topologyKey: TopologyKey.ZONE, minDomains: 2 }] }, /'topologySpread\[0\]\.minDomains' requires whenUnsatisfiable DoNotSchedule/],
       ['a bad topology key', { topologySpread: [{ topologyKey: TopologyKey.of('not a key') }] }, /'topologySpread\[0\]\.topologyKey' must be a label key/],
+      ['a topology key spread twice', { topologySpread: [{ topologyKey: TopologyKey.ZONE }, { topologyKey: TopologyKey.ZONE, maxSkew: 2 }] }, /'topologySpread\[\]\.topologyKey' must not contain duplicates, got "topology.kubernetes.io\/zone" twice/],
+      ['a maxSkew of 0', { topologySpread: [{ topologyKey: TopologyKey.ZONE, maxSkew: 0 }] }, /'topologySpread\[0\]\.maxSkew' must be >= 1, got 0/],
       ['TLS without a host', { ingress: { tlsSecretName: 'tls' } }, /'tlsSecretName' requires a 'host'/],
       ['an ingress path without a leading slash', { ingress: { paths: [{ path: 'api' }] } }, /'paths\[0\]\.path' must be an absolute path/],
       ['an ingress controller namespace without ingress', { ingressControllerNamespace: 'traefik' }, /'ingressControllerNamespace' only applies with 'ingress'/],
@@ -394,15 +399,22 @@ describe('WebApp', () => {
       expect(() => build(props)).toThrow(err);
     });
 
+    test('mount rejects a relative path', () => {
+      const { app } = build();
+      expect(() => app.mount('data', kplus.Volume.fromEmptyDir(app, 'Data', 'data'))).toThrow(/^test\/api: 'mount\.path' must be an absolute path, got "data"$/);
+    });
+
     test('allowLatest accepts :latest', () => {
       expect(() => build({ image: 'nginx:latest', allowLatest: true })).not.toThrow();
     });
 
-    test('addPort rejects a duplicate name and a nodePort on ClusterIP', () => {
+    test('addPort rejects a duplicate name or port and a nodePort on ClusterIP', () => {
       const { app } = build();
       expect(() => app.addPort({ name: 'http', port: 9000 })).toThrow(/'ports\[1\]\.name' must not contain duplicates, got "http" twice/);
+      expect(() => app.addPort({ name: 'alt', port: 8080 })).toThrow(/'ports\[1\]\.port' must not contain duplicates, got 8080 twice/);
       const p: WebAppPort = { name: 'np', port: 9000, nodePort: 30001 };
       expect(() => app.addPort(p)).toThrow(/'ports\[1\]\.nodePort' is only allowed with service type NodePort/);
+      expect(() => app.addPort({ name: 'dns', port: 8080, protocol: kplus.Protocol.UDP })).not.toThrow();
     });
   });
 });
