@@ -46,6 +46,9 @@ describe('AppIngress', () => {
     ['no paths', { paths: [] }, /'paths' must contain at least one path/],
     ['duplicate paths', { paths: [{ path: '/a' }, { path: '/a' }] }, /'paths\[\]\.path' must not contain duplicates/],
     ['an invalid class name', { className: 'Nginx Class' }, /'className' must be a DNS-1123 subdomain/],
+    ['an invalid name', { name: 'Web_Ingress' }, /test\/Ingress: 'name' must be a DNS-1123 subdomain.*got "Web_Ingress"/],
+    ['an invalid TLS Secret name', { host: 'www.example.com', tlsSecretName: 'TLS Secret' }, /'tlsSecretName' must be a DNS-1123 subdomain.*got "TLS Secret"/],
+    ['an unknown path type', { paths: [{ path: '/', pathType: 'Regex' as IngressPathType }] }, /'paths\[0\]\.pathType' must be one of Prefix, Exact, ImplementationSpecific, got "Regex"/],
   ];
   test.each(bad)('rejects %s', (_n, props, err) => {
     const { chart, service } = setup();
