@@ -53,6 +53,8 @@ describe('DisruptionBudget', () => {
       ['a percentage above 100', { maxUnavailable: '150%' }, /'maxUnavailable' must be a non-negative integer or a percentage/],
       ['negative replicas', { replicas: -1 }, /'replicas' must be >= 0, got -1/],
       ['an empty selector', { selector: {} }, /'selector' must contain at least one label/],
+      ['an invalid selector value', { selector: { app: 'not valid!' } }, /'selector\.app' must be a valid label value.*got "not valid!"/],
+      ['an unknown eviction policy', { unhealthyPodEvictionPolicy: 'Never' as UnhealthyPodEvictionPolicy }, /'unhealthyPodEvictionPolicy' must be one of IfHealthyBudget, AlwaysAllow, got "Never"/],
       ['an invalid name', { name: 'Bad_Name' }, /'name' must be a DNS-1123 subdomain/],
     ];
     test.each(bad)('%s', (_n, props, err) => {
