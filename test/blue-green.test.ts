@@ -342,6 +342,8 @@ describe('bad input', () => {
     ['a rollout that can never progress', { strategy: RolloutStrategy.rollingUpdate({ maxSurge: 0, maxUnavailable: 0 }) }, /'strategy.maxUnavailable' must not be 0 when 'maxSurge' is 0 too/],
     ['a progress deadline below minReadySeconds', { minReadySeconds: 60, progressDeadlineSeconds: 30 }, /'progressDeadlineSeconds' must be greater than minReadySeconds \(60\), got 30/],
     ['an invalid name', { name: 'Web' }, /'name' must be a DNS-1123 label/],
+    ['an invalid appVersion', { versions: [VERSIONS[0], { ...VERSIONS[1], appVersion: 'v 2' }] }, /test\/web: 'versions\[1\].appVersion' must be a valid label value.*got "v 2"/],
+    ['an invalid instance', { instance: 'a b' }, /test\/web: 'instance' must be a valid label value.*got "a b"/],
     ['an ingress controller namespace without ingress', { ingressControllerNamespace: 'traefik' }, /'ingressControllerNamespace' only applies with 'ingress'/],
   ])('rejects %s', (_what, props, message) => {
     expect(() => build(props)).toThrow(message);
