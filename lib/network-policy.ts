@@ -300,7 +300,7 @@ export class NetworkPolicy extends Construct {
       },
     });
     this.node.addValidation({
-      validate: () => (this.renderPolicyTypes().length === 0 ? [`${this.node.path}: 'policyTypes' must be given when the policy has no rules (it would isolate nothing)`] : []),
+      validate: () => (this.renderPolicyTypes().length === 0 ? [`${this.node.path}: 'policyTypes' must be given when the policy has no rules (it would isolate nothing), got none`] : []),
     });
   }
 

@@ -370,7 +370,7 @@ export class Subject {
     if (this.kind === 'ServiceAccount') {
       checkDnsSubdomain(scope, prop, this.name);
       if (this.namespace === undefined) {
-        fail(scope, prop, `ServiceAccount ${show(this.name)} needs a namespace (give one, or put it in a chart with a namespace)`);
+        fail(scope, prop, `must have a namespace (give one, or put it in a chart with a namespace), got ServiceAccount ${show(this.name)} without one`);
       }
       return { kind: 'ServiceAccount', name: this.name, namespace: this.namespace };
     }

@@ -180,7 +180,7 @@ export class ApiAccess extends Construct {
     super(workload, id);
     const sa = workload.serviceAccount;
     if (!sa) {
-      fail(workload, 'serviceAccount', 'must be the workload\'s own ServiceAccount (a WorkloadIdentity) before it is granted API access; the "default" ServiceAccount is shared by every pod of the namespace');
+      fail(workload, 'serviceAccount', 'must be the workload\'s own ServiceAccount (a WorkloadIdentity) before it is granted API access, got none (the "default" ServiceAccount, shared by every pod of the namespace)');
     }
     if (sa.name === 'default') fail(workload, 'serviceAccount', 'must not be the shared "default" ServiceAccount when granting API access, got "default"');
     if (!options.rules || options.rules.length === 0) fail(workload, 'rules', 'must contain at least one rule (the least privilege the workload needs), got []');
@@ -191,7 +191,7 @@ export class ApiAccess extends Construct {
     if (!this.mountPath.startsWith('/')) fail(workload, 'mountPath', `must be an absolute path, got ${show(this.mountPath)}`);
     this.tokenPath = `${this.mountPath.replace(/\/+$/, '')}/token`;
     const containers = options.containers ?? workload.containers;
-    if (containers.length === 0) fail(workload, 'containers', 'must not be empty: add the containers before granting API access');
+    if (containers.length === 0) fail(workload, 'containers', 'must not be empty (add the containers before granting API access), got []');
 
     const subject = Subject.fromServiceAccount(sa);
     const podNamespace = namespaceOfWorkload(workload);
@@ -217,7 +217,7 @@ export class ApiAccess extends Construct {
  */
 export function grantApiAccess(workload: kplus.AbstractPod, options: ApiAccessOptions): ApiAccess {
   if (workload.node.tryFindChild('ApiAccess')) {
-    fail(workload, 'grantApiAccess', 'was already called for this workload; add rules to the returned ApiAccess.role instead');
+    fail(workload, 'grantApiAccess', 'must be called once per workload (add rules to the returned ApiAccess.role instead), got a second call');
   }
   return new ApiAccess(workload, 'ApiAccess', options);
 }

@@ -228,7 +228,7 @@ function emitPolicy(
   const policies = policiesOf(owner);
   const existing = policies.get(key);
   if (existing && (existing.from !== edge.from || existing.to !== edge.to)) {
-    fail(edge.from, 'connectTo', `NetworkPolicy ${key} already allows ${existing.from.node.path} -> ${existing.to.node.path}; rename one of the workloads (peerName) so ${edge.from.node.path} -> ${edge.to.node.path} gets its own policy`);
+    fail(edge.from, 'connectTo', `must not reuse NetworkPolicy ${key}, which already allows ${existing.from.node.path} -> ${existing.to.node.path} (rename one of the workloads' peerName so each edge gets its own policy), got ${edge.from.node.path} -> ${edge.to.node.path}`);
   }
   const entry: EmittedPolicy = existing ?? { ...edge, ports: [] };
   for (const p of ports) {
@@ -276,9 +276,9 @@ function labelsOf(peer: IWorkloadPeer): Record<string, string> {
  * short name in the same namespace), records the edge, and allows the traffic by NetworkPolicy. Returns the recorded connection.
  */
 export function connect(consumer: IConsumer, backend: IBackend, options: ConnectOptions = {}): Connection {
-  if (consumer === (backend as IWorkloadPeer)) fail(consumer, 'connectTo', 'cannot connect a workload to itself');
+  if (consumer === (backend as IWorkloadPeer)) fail(consumer, 'connectTo', `must name a backend other than the workload itself, got ${consumer.node.path}`);
   const ports = options.portName === undefined ? backend.backendPorts : [backend.endpoint.port(options.portName)];
-  if (ports.length === 0) fail(consumer, 'connectTo', `backend ${backend.node.path} has no ports to connect to`);
+  if (ports.length === 0) fail(consumer, 'connectTo', `must name a backend with at least one port, got ${backend.node.path} (no ports)`);
   if (options.env !== undefined) {
     const host = options.preferShortName ? backend.endpoint.hostFor(consumer.namespace) : backend.endpoint.fqdn;
     consumer.addEnv(options.env, backend.endpoint.url({ scheme: options.scheme, portName: options.portName, host }));

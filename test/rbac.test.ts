@@ -180,7 +180,7 @@ describe('RoleBinding and ClusterRoleBinding', () => {
     const chart = new Chart(Testing.app(), 'test');
     const sa = new kplus.ServiceAccount(chart, 'sa', { metadata: { name: 'api' } });
     expect(() => new RoleBinding(chart, 'b', { role: RoleReference.clusterRole('view'), subjects: [Subject.fromServiceAccount(sa)] }))
-      .toThrow(`test/b: 'subjects[0]' ServiceAccount "api" needs a namespace`);
+      .toThrow(`test/b: 'subjects[0]' must have a namespace (give one, or put it in a chart with a namespace), got ServiceAccount "api" without one`);
   });
 
   test('an empty user name throws', () => {

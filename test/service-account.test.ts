@@ -108,7 +108,7 @@ describe('grantApiAccess', () => {
   test('a workload on the default ServiceAccount throws', () => {
     const chart = testChart('demo');
     const d = new kplus.Deployment(chart, 'd', { containers: [{ image: 'nginx:1.27.3' }] });
-    expect(() => grantApiAccess(d, { rules: READ_CONFIGMAPS })).toThrow(/test\/d: 'serviceAccount' must be the workload's own ServiceAccount/);
+    expect(() => grantApiAccess(d, { rules: READ_CONFIGMAPS })).toThrow(`test/d: 'serviceAccount' must be the workload's own ServiceAccount (a WorkloadIdentity) before it is granted API access, got none (the "default" ServiceAccount, shared by every pod of the namespace)`);
     const e = new kplus.Deployment(chart, 'e', { containers: [{ image: 'nginx:1.27.3' }], serviceAccount: kplus.ServiceAccount.fromServiceAccountName(chart, 'sa', 'default') });
     expect(() => grantApiAccess(e, { rules: READ_CONFIGMAPS })).toThrow(`test/e: 'serviceAccount' must not be the shared "default" ServiceAccount when granting API access, got "default"`);
   });
@@ -137,14 +137,14 @@ describe('grantApiAccess', () => {
     const chart = testChart('demo');
     const w = new StandInWorkload(chart, 'operator', { port: 8080 });
     grantApiAccess(w.deployment, { rules: READ_CONFIGMAPS });
-    expect(() => grantApiAccess(w.deployment, { rules: READ_CONFIGMAPS })).toThrow(/'grantApiAccess' was already called for this workload/);
+    expect(() => grantApiAccess(w.deployment, { rules: READ_CONFIGMAPS })).toThrow("test/operator/Deployment: 'grantApiAccess' must be called once per workload (add rules to the returned ApiAccess.role instead), got a second call");
   });
 
   test('a workload without containers throws', () => {
     const chart = testChart('demo');
     const id = new WorkloadIdentity(chart, 'id', { name: 'x' });
     const d = new kplus.Deployment(chart, 'd', { serviceAccount: id.serviceAccount });
-    expect(() => grantApiAccess(d, { rules: READ_CONFIGMAPS })).toThrow(/'containers' must not be empty: add the containers before granting API access/);
+    expect(() => grantApiAccess(d, { rules: READ_CONFIGMAPS })).toThrow("test/d: 'containers' must not be empty (add the containers before granting API access), got []");
   });
 
   test("the identity's method refuses a workload running as another ServiceAccount", () => {

@@ -272,14 +272,14 @@ describe('connect', () => {
     const prodApi = new FixtureBackend(prod, 'api');
     const web = new AppPod(dev, 'web', { image: 'nginx:1.27.3' });
     web.connectTo(localApiProd);
-    expect(() => web.connectTo(prodApi)).toThrow(/dev\/web: 'connectTo' NetworkPolicy dev\/web-to-api-prod already allows dev\/web -> dev\/api-prod; rename one of the workloads/);
+    expect(() => web.connectTo(prodApi)).toThrow("dev/web: 'connectTo' must not reuse NetworkPolicy dev/web-to-api-prod, which already allows dev/web -> dev/api-prod (rename one of the workloads' peerName so each edge gets its own policy), got dev/web -> prod/api");
   });
 
   test('rejects wiring a workload to itself', () => {
     const [dev] = charts('dev');
     const web = new AppPod(dev, 'web', { image: 'nginx:1.27.3' });
     const both = Object.assign(web, { endpoint: new ServiceEndpoint('web', 'dev', PORTS), backendPorts: PORTS });
-    expect(() => connect(both, both)).toThrow(/dev\/web: 'connectTo' cannot connect a workload to itself/);
+    expect(() => connect(both, both)).toThrow("dev/web: 'connectTo' must name a backend other than the workload itself, got dev/web");
   });
 
   test('rejects an unknown port name with the ports that exist', () => {
@@ -293,6 +293,6 @@ describe('connect', () => {
     const [dev] = charts('dev');
     const api = new FixtureBackend(dev, 'api', []);
     const web = new AppPod(dev, 'web', { image: 'nginx:1.27.3' });
-    expect(() => web.connectTo(api)).toThrow(/dev\/web: 'connectTo' backend dev\/api has no ports to connect to/);
+    expect(() => web.connectTo(api)).toThrow("dev/web: 'connectTo' must name a backend with at least one port, got dev/api (no ports)");
   });
 });
