@@ -103,7 +103,7 @@ export interface AppServicePort {
   readonly appProtocol?: string;
 }
 
-/** A container port of the selected pods, used to resolve named target ports to numbers. */
+/** A container port of the selected pods, used to resolve named target ports (by name and protocol) to numbers. */
 export interface PodPort {
   /** The container port's name. */
   readonly name: string;
@@ -341,10 +341,15 @@ export class AppService extends Construct {
       targetNumber = target;
     } else {
       checkPortName(this, `${prop}.targetPort`, target);
-      const hit = this.podPorts.find((x) => x.name === target);
-      if (!hit) {
+      const named = this.podPorts.filter((x) => x.name === target);
+      if (named.length === 0) {
         const known = this.podPorts.map((x) => x.name);
         fail(this, `${prop}.targetPort`, `names container port ${show(target)}, but the selected pods declare ${known.length ? known.map((x) => show(x)).join(', ') : 'no named ports (pass podPorts)'}`);
+      }
+      // Kubernetes resolves a named targetPort by name and protocol: a port of another protocol gets no endpoints
+      const hit = named.find((x) => (x.protocol ?? ServiceProtocol.TCP) === protocol);
+      if (!hit) {
+        fail(this, `${prop}.targetPort`, `must name a container port of the Service port's protocol ${protocol}, got ${show(target)} (a ${named.map((x) => x.protocol ?? ServiceProtocol.TCP).join('/')} port)`);
       }
       targetNumber = hit.port;
     }

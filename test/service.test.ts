@@ -42,6 +42,18 @@ describe('AppService', () => {
     expect(s.endpoint.url()).toBe('http://web.demo.svc.cluster.local');
   });
 
+  test('a named targetPort resolves to the container port of the same name and protocol', () => {
+    const s = new AppService(testChart(), 'dns', {
+      selector,
+      ports: [{ name: 'dns', port: 53, targetPort: 'dns', protocol: ServiceProtocol.UDP }, { name: 'dns-tcp', port: 53, targetPort: 'dns' }],
+      podPorts: [{ name: 'dns', port: 5353 }, { name: 'dns', port: 5354, protocol: ServiceProtocol.UDP }],
+    });
+    expect(s.backendPorts).toEqual([
+      { name: 'dns', port: 53, targetPort: 5354, protocol: 'UDP' },
+      { name: 'dns-tcp', port: 53, targetPort: 5353, protocol: 'TCP' },
+    ]);
+  });
+
   test('NodePort with a fixed nodePort, LoadBalancer with source ranges and traffic policies', () => {
     const np = svc({
       selector, type: ServiceType.NODE_PORT, externalTrafficPolicy: ExternalTrafficPolicy.LOCAL,
@@ -118,6 +130,7 @@ describe('AppService', () => {
       ['a nodePort out of range', { type: ServiceType.NODE_PORT, ports: [{ name: 'a', port: 80, nodePort: 8080 }] }, /'ports\[0\]\.nodePort' must be between 30000 and 32767.*8080/],
       ['duplicate nodePorts', { type: ServiceType.NODE_PORT, ports: [{ name: 'a', port: 80, nodePort: 30080 }, { name: 'b', port: 81, nodePort: 30080 }] }, /'ports\[1\]\.nodePort' must be unique/],
       ['a named targetPort the pods do not declare', { ports: [{ name: 'a', port: 80, targetPort: 'web' }], podPorts: [{ name: 'http', port: 8080 }] }, /'ports\[0\]\.targetPort' names container port "web", but the selected pods declare "http"/],
+      ['a named targetPort of another protocol', { ports: [{ name: 'dns', port: 53, targetPort: 'dns', protocol: ServiceProtocol.UDP }], podPorts: [{ name: 'dns', port: 5353 }] }, /^test\/api: 'ports\[0\]\.targetPort' must name a container port of the Service port's protocol UDP, got "dns" \(a TCP port\)$/],
       ['a named targetPort that is not a valid port name', { ports: [{ name: 'a', port: 80, targetPort: 'Not_A_Name' }] }, /'ports\[0\]\.targetPort' must be a port name/],
       ['no ports on a non-headless Service', { ports: [] }, /'ports' must contain at least one port/],
       ['headless with NodePort', { headless: true, type: ServiceType.NODE_PORT }, /'headless' is only possible with type ClusterIP/],
