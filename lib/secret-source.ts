@@ -230,7 +230,12 @@ function closingQuote(s: string, q: string): number {
 function readDotenvIfExists(scope: IConstruct, prop: string, file: string): Map<string, string> | undefined {
   if (!fs.existsSync(file)) return undefined;
   const text = readLocalFile(scope, prop, file).toString('utf8');
-  return parseDotenv(text, (line, message) => fail(scope, prop, `line ${line} of ${JSON.stringify(file)} ${message} (values are never shown)`));
+  return parseDotenv(text, dotenvError(scope, prop, file));
+}
+
+/** The `onError` of `parseDotenv` for a construct: names the line and the file, never a value. */
+function dotenvError(scope: IConstruct, prop: string, file: string): (line: number, message: string) => never {
+  return (line, message) => fail(scope, prop, `line ${line} of ${JSON.stringify(file)} ${message} (values are never shown)`);
 }
 
 /**
@@ -243,7 +248,7 @@ function generateInto(scope: IConstruct, prop: string, file: string, key: string
     return withLock(file, () => {
       const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
       if (existing !== undefined) {
-        const current = parseDotenv(existing, (line, message) => fail(scope, prop, `line ${line} of ${JSON.stringify(file)} ${message} (values are never shown)`)).get(key);
+        const current = parseDotenv(existing, dotenvError(scope, prop, file)).get(key);
         if (current !== undefined && current !== '') return current;
       }
       const value = randomBytes(32).toString('base64url');
