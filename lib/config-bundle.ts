@@ -369,7 +369,7 @@ export class ConfigBundle extends Construct {
         checkUnique(this, 'secret.keys', keys);
       }
       this.secretKeys = keys === undefined ? undefined : [...keys].sort();
-      this.existingRevision = spec._existing.revision;
+      this.existingRevision = revision;
     } else {
       this.secretName = props.secretName ?? `${props.name}-secret`;
       checkDnsSubdomain(this, 'secretName', this.secretName);
@@ -410,15 +410,7 @@ export class ConfigBundle extends Construct {
       this.secret = kplus.Secret.fromSecretName(this, 'SecretRef', this.secretName);
     }
 
-    this.checksum = computeChecksum({
-      configMapName: this.configMap ? this.configMapName : undefined,
-      data,
-      binaryData,
-      secret: secretData === undefined
-        ? undefined
-        : { name: this.secretName ?? '', type: this.secretType ?? '', data: secretData },
-      existing: this.usesExistingSecret ? this.existingRef() : undefined,
-    });
+    this.checksum = this.checksumOf(data, binaryData, secretData);
 
     // the checksum must describe what is emitted: an escape-hatch edit of the objects would leave consumers unrolled
     this.node.addValidation({ validate: () => this.validateChecksum() });
@@ -457,7 +449,7 @@ export class ConfigBundle extends Construct {
   public configVolume(options: BundleVolumeOptions = {}): kplus.Volume {
     const cm = this.configMap;
     if (!cm) return fail(this, 'configVolume', "needs ConfigMap data: the bundle has no 'data' or 'files'");
-    const name = options.name ?? this.configMapName.replace(/\./g, '-').slice(0, 63).replace(/-+$/, '');
+    const name = options.name ?? volumeNameOf(this.configMapName);
     const mode = this.checkMode('configVolume.defaultMode', options.defaultMode ?? DEFAULT_CONFIG_MODE, false);
     const items = this.checkItems('configVolume.keys', options.keys, this.configKeys);
     return this.memoVolume('config', name, mode, items, () =>
@@ -468,7 +460,7 @@ export class ConfigBundle extends Construct {
   public secretVolume(options: BundleVolumeOptions = {}): kplus.Volume {
     const secret = this.secret;
     if (!secret || this.secretName === undefined) return fail(this, 'secretVolume', "needs a Secret: the bundle has no 'secret'");
-    const name = options.name ?? this.secretName.replace(/\./g, '-').slice(0, 63).replace(/-+$/, '');
+    const name = options.name ?? volumeNameOf(this.secretName);
     const mode = this.checkMode('secretVolume.defaultMode', options.defaultMode ?? DEFAULT_SECRET_MODE, true);
     const items = this.checkItems('secretVolume.keys', options.keys, this.secretKeys);
     return this.memoVolume('secret', name, mode, items, () =>
@@ -551,7 +543,7 @@ export class ConfigBundle extends Construct {
       const prop = `secret.${key}`;
       checkConfigKey(this, 'secret', key);
       if (typeof source === 'string' && type === SecretType.BASIC_AUTH && key === 'username') {
-        if (source === '') fail(this, prop, 'must not be empty');
+        if (source === '') fail(this, prop, 'must not be empty, got ""');
         out[key] = Buffer.from(source, 'utf8');
         continue;
       }
@@ -646,19 +638,20 @@ export class ConfigBundle extends Construct {
     const cm = this.configMap ? ApiObject.of(this.configMap).toJson() : undefined;
     const sec = this.secretObject?.toJson();
     const decode = (m: Record<string, string> | undefined) => mapValues(m ?? {}, (v) => Buffer.from(v, 'base64'));
-    const emitted = computeChecksum({
-      configMapName: this.configMap ? this.configMapName : undefined,
-      data: cm?.data ?? {},
-      binaryData: decode(cm?.binaryData),
-      secret: sec === undefined ? undefined : { name: this.secretName ?? '', type: this.secretType ?? '', data: decode(sec.data) },
-      existing: this.usesExistingSecret ? this.existingRef() : undefined,
-    });
+    const emitted = this.checksumOf(cm?.data ?? {}, decode(cm?.binaryData), sec === undefined ? undefined : decode(sec.data));
     if (emitted === this.checksum) return [];
     return [`'checksum' the ConfigMap/Secret content changed after the bundle was built (an escape-hatch edit?): pass every key through the ConfigBundle props so that '${CHECKSUM_ANNOTATION}' rolls the consumers`];
   }
 
-  private existingRef(): ExistingRef {
-    return { name: this.secretName ?? '', keys: this.secretKeys, revision: this.existingRevision };
+  /** The checksum of this bundle's names and references with the given ConfigMap and Secret data. */
+  private checksumOf(data: Record<string, string>, binaryData: Record<string, Buffer>, secretData: Record<string, Buffer> | undefined): string {
+    return computeChecksum({
+      configMapName: this.configMap ? this.configMapName : undefined,
+      data,
+      binaryData,
+      secret: secretData === undefined ? undefined : { name: this.secretName ?? '', type: this.secretType ?? '', data: secretData },
+      existing: this.usesExistingSecret ? { name: this.secretName ?? '', keys: this.secretKeys, revision: this.existingRevision } : undefined,
+    });
   }
 }
 
@@ -692,6 +685,11 @@ function computeChecksum(input: ChecksumInput): string {
       : { name: input.existing.name, keys: input.existing.keys ?? null, revision: input.existing.revision ?? null },
   };
   return sha256Hex(JSON.stringify(canonical));
+}
+
+/** The default volume name of an object: its name with '.' replaced by '-', cut to a DNS label. */
+function volumeNameOf(objectName: string): string {
+  return objectName.replace(/\./g, '-').slice(0, 63).replace(/-+$/, '');
 }
 
 function sha256Hex(data: string | Buffer): string {

@@ -666,6 +666,29 @@ describe('ConfigBundle: bad input', () => {
     expect(() => bundle({ name: 'api', data: { big: 'x'.repeat(1024 * 1024 + 1) } })).toThrow(/'data' must hold at most 1 MiB \(1048576 bytes\) in total, got 1048577 bytes/);
   });
 
+  test('bad values: a non-string value, an empty file path, no BundleSecret, an empty or oversized Secret, an empty username or file, a bad dotenv key', () => {
+    expect(() => bundle({ name: 'api', data: { A: 1 as unknown as string } })).toThrow("test/Config: 'data.A' must be a string, got 1");
+    expect(() => bundle({ name: 'api', files: { 'a.conf': '' } })).toThrow(`test/Config: 'files.a.conf' must be a file path, got ""`);
+    expect(() => bundle({ name: 'api', secret: { type: 'Opaque' } as unknown as BundleSecret })).toThrow(/test\/Config: 'secret' must be a BundleSecret .*, got "object"/);
+    expect(() => bundle({ name: 'api', secret: BundleSecret.opaque({}) })).toThrow("test/Config: 'secret' must have at least one key, got none");
+    const big = SecretSource.fromFile(tmpFile(randomBytes(1024 * 1024 + 1), 'big.bin'));
+    expect(() => bundle({ name: 'api', secret: BundleSecret.opaque({ BIG: big }) })).toThrow("test/Config: 'secret' must hold at most 1 MiB (1048576 bytes) in total, got 1048577 bytes");
+    const pw = envVar();
+    expect(() => bundle({ name: 'api', secret: BundleSecret.basicAuth({ username: '', password: SecretSource.fromEnv(pw.name) }) }))
+      .toThrow(`test/Config: 'secret.username' must not be empty, got ""`);
+    expect(() => bundle({ name: 'api', secret: BundleSecret.opaque({ K: SecretSource.fromFile(tmpFile('', 'empty.txt')) }) })).toThrow(/test\/Config: 'secret\.K' file ".*empty\.txt" is empty/);
+    const env = tmpFile(`A=${randomValue()}\n`, 'a.env');
+    expect(() => bundle({ name: 'api', secret: BundleSecret.opaque({ K: SecretSource.fromDotenvFile(env, '1BAD') }) })).toThrow(/'secret\.K' must name a dotenv key .*, got "1BAD"/);
+  });
+
+  test('applyTo a workload without containers, and empty or repeated volume keys', () => {
+    const chart = testChart();
+    const b = new ConfigBundle(chart, 'Config', { name: 'api', data: { A: '1' } });
+    expect(() => b.applyTo(deployment(chart, 'empty', []))).toThrow("test/Config: 'applyTo' workload test/Deployment-empty has no containers: add them first or pass 'containers'");
+    expect(() => b.configVolume({ keys: [] })).toThrow("test/Config: 'configVolume.keys' must not be empty (leave it out for every key)");
+    expect(() => b.configVolume({ keys: ['A', 'A'] })).toThrow(`test/Config: 'configVolume.keys' must not contain duplicates, got "A" twice`);
+  });
+
   test('consumption errors: unknown key, wrong namespace, unsafe mode, unknown volume key, relative mount path, foreign container', () => {
     const chart = testChart();
     const b = new ConfigBundle(chart, 'Config', { name: 'api', data: { A: '1' }, secret: BundleSecret.existing('db', { keys: ['P'] }) });
