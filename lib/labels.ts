@@ -90,6 +90,16 @@ export function selectorLabels(id: AppIdentity): Record<string, string> {
 }
 
 /**
+ * The labels of an object that belongs to the pods `selector` picks without being one of them (e.g. their
+ * NetworkPolicies): the recommended labels of its `name` and `instance` (`fallbackName` for a missing `name`;
+ * the name for a missing `instance`).
+ */
+export function labelsForSelector(selector: Record<string, string>, fallbackName: string): Record<string, string> {
+  const name = selector[LABEL.NAME] ?? fallbackName;
+  return recommendedLabels({ name, instance: selector[LABEL.INSTANCE] ?? name });
+}
+
+/**
  * Turns an image reference into a label value for `app.kubernetes.io/version`: its tag (or the first 12
  * characters of its digest), with characters a label value cannot hold replaced by `-`, trimmed to start and
  * end alphanumeric and cut to 63 characters (12 for a digest). Undefined when nothing usable is left.

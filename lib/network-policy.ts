@@ -14,7 +14,7 @@ import { Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import { LABEL, MANAGED_BY, recommendedLabels } from './labels';
+import { LABEL, MANAGED_BY, labelsForSelector } from './labels';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkPort, checkPortName, fail, show } from './validate';
 import { IWorkloadPeer } from './wiring';
 
@@ -466,13 +466,12 @@ function workloadPolicy(workload: IWorkloadPeer, id: string, options: ExternalIn
     if (list.length === 0) fail(workload, 'ports', 'must list the exposed pod ports, got []');
     return list;
   };
-  const podName = workload.podSelector[LABEL.NAME] ?? workload.peerName;
   return new NetworkPolicy(workload as unknown as Construct, id, {
     name,
     namespace: workload.namespace,
     podSelector: workload.podSelector,
     ingress: [{ peers: options.from ?? [defaultFrom], ports }],
-    labels: options.labels ?? recommendedLabels({ name: podName, instance: workload.podSelector[LABEL.INSTANCE] ?? podName }),
+    labels: options.labels ?? labelsForSelector(workload.podSelector, workload.peerName),
   });
 }
 

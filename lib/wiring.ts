@@ -9,7 +9,7 @@
  */
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { recommendedLabels } from './labels';
+import { labelsForSelector } from './labels';
 import { NetworkPeer, NetworkPolicy, NetworkPolicyRule, NetworkPort, NetworkProtocol, PolicyType } from './network-policy';
 import { checkDnsLabel, fail } from './validate';
 
@@ -245,7 +245,7 @@ function emitPolicy(
     name,
     namespace: owner.namespace,
     podSelector: owner.podSelector,
-    labels: labelsOf(owner),
+    labels: labelsForSelector(owner.podSelector, owner.peerName),
     ...(egress ? { egress: [rule] } : { ingress: [rule] }),
   });
 }
@@ -264,11 +264,6 @@ export function allowTraffic(from: IWorkloadPeer, to: IWorkloadPeer, ports: { po
   const ingressName = `${to.peerName}-from-${from.peerName}${cross ? `-${from.namespace ?? 'default'}` : ''}`;
   emitPolicy(PolicyType.EGRESS, egressName, { from, to }, ports);
   emitPolicy(PolicyType.INGRESS, ingressName, { from, to }, ports);
-}
-
-function labelsOf(peer: IWorkloadPeer): Record<string, string> {
-  const name = peer.podSelector['app.kubernetes.io/name'] ?? peer.peerName;
-  return recommendedLabels({ name, instance: peer.podSelector['app.kubernetes.io/instance'] ?? name });
 }
 
 /**

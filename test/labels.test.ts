@@ -1,4 +1,4 @@
-import { KUBECRAFT_PREFIX, LABEL, MANAGED_BY, recommendedLabels, selectorLabels, versionFromImage } from '../lib/labels';
+import { KUBECRAFT_PREFIX, LABEL, MANAGED_BY, labelsForSelector, recommendedLabels, selectorLabels, versionFromImage } from '../lib/labels';
 
 /** The label value syntax the API server enforces (at most 63 characters, alphanumeric at both ends). */
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
@@ -47,6 +47,25 @@ describe('recommendedLabels', () => {
     const a = recommendedLabels({ name: 'api' });
     a.extra = 'x';
     expect(recommendedLabels({ name: 'api' })).not.toHaveProperty('extra');
+  });
+});
+
+describe('labelsForSelector', () => {
+  test("the recommended labels of the selector's name and instance, without its other labels", () => {
+    expect(labelsForSelector({ 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api-prod', tier: 'x' }, 'other')).toEqual({
+      'app.kubernetes.io/name': 'api',
+      'app.kubernetes.io/instance': 'api-prod',
+      'app.kubernetes.io/managed-by': 'kubecraft',
+    });
+  });
+
+  test('a missing name falls back to the given name, a missing instance to the name', () => {
+    expect(labelsForSelector({ app: 'api' }, 'api-svc')).toEqual({
+      'app.kubernetes.io/name': 'api-svc',
+      'app.kubernetes.io/instance': 'api-svc',
+      'app.kubernetes.io/managed-by': 'kubecraft',
+    });
+    expect(labelsForSelector({ 'app.kubernetes.io/name': 'api' }, 'other')[LABEL.INSTANCE]).toBe('api');
   });
 });
 
