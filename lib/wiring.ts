@@ -11,7 +11,7 @@ import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { labelsForSelector } from './labels';
 import { NetworkPeer, NetworkPolicy, NetworkPolicyRule, NetworkPort, NetworkProtocol, PolicyType } from './network-policy';
-import { checkDnsLabel, fail } from './validate';
+import { checkDnsLabel, checkDnsSubdomain, fail } from './validate';
 
 /** The default cluster DNS domain. */
 export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
@@ -27,10 +27,8 @@ export const CLUSTER_DOMAIN_CONTEXT = 'kubecraft.dev/cluster-domain';
 export function clusterDomainOf(scope: IConstruct): string {
   const value: unknown = scope.node.tryGetContext(CLUSTER_DOMAIN_CONTEXT);
   if (value === undefined) return DEFAULT_CLUSTER_DOMAIN;
-  if (typeof value !== 'string' || value.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(value)) {
-    fail(scope, `context ${CLUSTER_DOMAIN_CONTEXT}`, `must be a DNS domain such as "cluster.local", got ${JSON.stringify(value)}`);
-  }
-  return value;
+  checkDnsSubdomain(scope, `context ${CLUSTER_DOMAIN_CONTEXT}`, value as string);
+  return value as string;
 }
 
 /** A set of pods, by namespace and labels: one end of a connection. */

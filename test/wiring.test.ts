@@ -128,7 +128,12 @@ describe('cluster domain override', () => {
 
   test('an invalid domain in the context fails clearly', () => {
     const [dev] = domainCharts('Not A Domain', 'dev');
-    expect(() => new FixtureBackend(dev, 'api')).toThrow(/dev\/api\/Service: 'context kubecraft.dev\/cluster-domain' must be a DNS domain such as "cluster.local", got "Not A Domain"/);
+    expect(() => new FixtureBackend(dev, 'api')).toThrow(`dev/api/Service: 'context kubecraft.dev/cluster-domain' must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253 characters), got "Not A Domain"`);
+  });
+
+  test('a context value that is not a string fails clearly', () => {
+    const [dev] = domainCharts(42, 'dev');
+    expect(() => clusterDomainOf(dev)).toThrow(/^dev: 'context kubecraft.dev\/cluster-domain' must be a DNS-1123 subdomain .*, got 42$/);
   });
 });
 
