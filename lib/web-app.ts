@@ -24,6 +24,7 @@ import {
 import { AppContainerOptions, ContainerPortSpec, ResourceOptions, addContainer, resolveContainer } from './container';
 import { DisruptionBudget, DisruptionBudgetOptions, validateDisruptionBudget } from './disruption-budget';
 import { AppIngress, AppIngressOptions } from './ingress';
+import { InitContainerOptions } from './pods';
 import { AppIdentity, AppIdentityProps, recommendedLabels, selectorLabels } from './labels';
 import { ContainerSecurityOptions, PodSecurityOptions, ResolvedPodSecurity, resolvePodSecurity } from './pod-security';
 import { AppService, AppServiceOptions } from './service';
@@ -506,9 +507,9 @@ export class WebApp extends ServiceBackedApp {
     return this.addExtraContainer(name, options, false);
   }
 
-  /** Adds an init container (restricted; no probes), run to completion before the app starts. */
-  public addInitContainer(name: string, options: AppContainerOptions): kplus.Container {
-    return this.addExtraContainer(name, { ...options, readiness: options.readiness ?? false }, true);
+  /** Adds an init container (restricted; no probes, which Kubernetes rejects there), run to completion before the app starts. */
+  public addInitContainer(name: string, options: Omit<InitContainerOptions, 'name'>): kplus.Container {
+    return this.addExtraContainer(name, { ...options, readiness: false }, true);
   }
 
   /** Adds a volume to the pod (mount it with `mount`). */

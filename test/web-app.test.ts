@@ -336,6 +336,9 @@ describe('WebApp', () => {
     expect(() => app.addSidecar('api', { image: 'x:1' })).toThrow(/'sidecars\.api' container name "api" is already used/);
     expect(() => app.addSidecar('wait-db', { image: 'x:1' })).toThrow(/'sidecars\.wait-db' container name "wait-db" is already used/);
     expect(() => app.addInitContainer('proxy', { image: 'x:1' })).toThrow(/'initContainers\.proxy' container name "proxy" is already used/);
+    // init containers take no probes: a compile error (checked by tsc), and cdk8s-plus throws at run time
+    // @ts-expect-error liveness is not an init container option
+    expect(() => app.addInitContainer('migrate', { image: 'x:1', liveness: kplus.Probe.fromTcpSocket() })).toThrow(/must not have a liveness probe/);
     expect(() => app.addEnv('SECRET_TOKEN', 'x')).toThrow(/'env' already has a variable "SECRET_TOKEN"/);
   });
 
