@@ -30,7 +30,7 @@ import { AppService, AppServiceOptions, ServiceProtocol } from './service';
 import { StorageClassRef, StorageSize, checkAccessModes, dependOnClass, storageClassName, storageQuantity } from './storage';
 import { checkDnsLabel, checkInt, fail, show } from './validate';
 import {
-  BackendPort, ConnectOptions, Connection, DEFAULT_CLUSTER_DOMAIN, IBackend, IConsumer, ServiceEndpoint, connect, namespaceOf,
+  BackendPort, ConnectOptions, Connection, IBackend, IConsumer, ServiceEndpoint, connect, namespaceOf,
 } from './wiring';
 
 /** The label the StatefulSet controller puts on each pod: its pod name (`db-0`). */
@@ -285,7 +285,8 @@ export class StatefulPodBackend extends Construct implements IBackend {
     this.peerName = this.podName;
     this.podSelector = { ...db.podSelector, [POD_NAME_LABEL]: this.podName };
     this.namespace = db.namespace;
-    this.endpoint = new ServiceEndpoint(`${this.podName}.${db.serviceName}`, db.namespace ?? 'default', db.governingService.backendPorts);
+    const governing = db.governingService.endpoint;
+    this.endpoint = new ServiceEndpoint(`${this.podName}.${governing.serviceName}`, governing.namespace, db.governingService.backendPorts, governing.clusterDomain);
   }
 
   /** The governing Service's ports. */
@@ -477,9 +478,12 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
     return `${this.name}-${ordinal}`;
   }
 
-  /** The stable DNS name of pod `ordinal`: `<name>-<ordinal>.<serviceName>.<namespace>.svc.cluster.local`. */
+  /**
+   * The stable DNS name of pod `ordinal`: `<name>-<ordinal>.<serviceName>.<namespace>.svc.<cluster domain>`
+   * (the governing Service's FQDN prefixed with the pod name).
+   */
   public podDnsName(ordinal: number): string {
-    return `${this.podName(ordinal)}.${this.serviceName}.${this.namespace ?? 'default'}.svc.${DEFAULT_CLUSTER_DOMAIN}`;
+    return `${this.podName(ordinal)}.${this.serviceFqdn}`;
   }
 
   /** The stable DNS names of all replicas, by ordinal. */

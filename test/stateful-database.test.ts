@@ -7,6 +7,7 @@ import {
 } from '../lib/stateful-database';
 import { StorageClass, VolumeBindingMode } from '../lib/storage';
 import { WebApp } from '../lib/web-app';
+import { CLUSTER_DOMAIN_CONTEXT } from '../lib/wiring';
 import { Manifest, allOf, find, podSpecOf, restrictedViolations, synthAll, testChart } from './util';
 
 const base: StatefulDatabaseProps = {
@@ -291,6 +292,21 @@ describe('StatefulDatabase', () => {
       const chart = new Chart(Testing.app(), 'test', { disableResourceNameHashes: true });
       const db = new StatefulDatabase(chart, 'db', { ...base, serviceName: 'db-hl' });
       expect(db.podDnsName(0)).toBe('db-0.db-hl.default.svc.cluster.local');
+    });
+
+    test('a cluster domain set by context is used for the per-pod names too', () => {
+      const app = Testing.app();
+      app.node.setContext(CLUSTER_DOMAIN_CONTEXT, 'k8s.example.com');
+      const chart = new Chart(app, 'test', { namespace: 'prod', disableResourceNameHashes: true });
+      const db = new StatefulDatabase(chart, 'db', { ...base, replicas: 2 });
+      const web = new WebApp(chart, 'web', { image: 'nginx:1.27.3' });
+      db.connectPrimary(web, { env: 'PRIMARY_URL', scheme: 'postgres', hostEnv: 'PGHOST' });
+      expect(db.serviceFqdn).toBe('db.prod.svc.k8s.example.com');
+      expect(db.podDnsNames).toEqual(['db-0.db.prod.svc.k8s.example.com', 'db-1.db.prod.svc.k8s.example.com']);
+      expect(db.podBackend(1).endpoint.fqdn).toBe('db-1.db.prod.svc.k8s.example.com');
+      const env = mainContainer(find(synthAll(chart), 'Deployment', 'web'), 'web').env;
+      expect(env).toContainEqual({ name: 'PGHOST', value: 'db-0.db.prod.svc.k8s.example.com' });
+      expect(env).toContainEqual({ name: 'PRIMARY_URL', value: 'postgres://db-0.db.prod.svc.k8s.example.com:5432' });
     });
 
     test('an ordinal outside the replicas is refused', () => {
