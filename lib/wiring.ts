@@ -211,8 +211,9 @@ function sameNamespace(a: IWorkloadPeer, b: IWorkloadPeer): boolean {
 }
 
 /**
- * Emits (or extends) one side of a connection: the policy named `name` in `owner`'s namespace. A second
- * connection between the same two workloads adds its ports to the existing policy instead of emitting another.
+ * Emits (or extends) one side of a connection: the policy named `name`, owned by (and in the namespace of) the
+ * consumer for egress, the backend for ingress. A second connection between the same two workloads adds its
+ * ports to the existing policy instead of emitting another.
  */
 function emitPolicy(
   direction: PolicyType,
