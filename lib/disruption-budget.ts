@@ -119,7 +119,7 @@ export function validateDisruptionBudget(
 ): { min: number | string | undefined; max: number | string | undefined } {
   const p = (s: string) => (prop ? `${prop}.${s}` : s);
   if (opts.minAvailable !== undefined && opts.maxUnavailable !== undefined) {
-    fail(scope, p('minAvailable'), `and 'maxUnavailable' are mutually exclusive, got minAvailable ${show(opts.minAvailable)} and maxUnavailable ${show(opts.maxUnavailable)}`);
+    fail(scope, p('minAvailable'), `must not be set together with 'maxUnavailable' (set one of them), got minAvailable ${show(opts.minAvailable)} and maxUnavailable ${show(opts.maxUnavailable)}`);
   }
   if (opts.unhealthyPodEvictionPolicy !== undefined && !Object.values(UnhealthyPodEvictionPolicy).includes(opts.unhealthyPodEvictionPolicy)) {
     fail(scope, p('unhealthyPodEvictionPolicy'), `must be one of ${Object.values(UnhealthyPodEvictionPolicy).join(', ')}, got ${show(opts.unhealthyPodEvictionPolicy)}`);
@@ -130,7 +130,7 @@ export function validateDisruptionBudget(
     const v = checkIntOrPercent(scope, p('minAvailable'), opts.minAvailable);
     const needed = v.percent ? Math.ceil((v.value * n) / 100) : v.value;
     if (v.percent && v.value === 100) {
-      fail(scope, p('minAvailable'), `of 100% never allows a disruption (node drains would block forever), got ${show(opts.minAvailable)}; use a lower value or 'maxUnavailable'`);
+      fail(scope, p('minAvailable'), `must be below 100% (100% never allows a disruption: node drains would block forever), got ${show(opts.minAvailable)}; use a lower value or 'maxUnavailable'`);
     }
     if (n > 0 && needed >= n) {
       fail(scope, p('minAvailable'), `must be lower than the ${n} replica(s) so at least one pod can be disrupted, got ${show(opts.minAvailable)}${v.percent ? ` (${needed} pod(s), rounded up)` : ''}; lower it, add replicas or use 'maxUnavailable'`);
@@ -140,7 +140,7 @@ export function validateDisruptionBudget(
   const max = opts.maxUnavailable ?? 1;
   const v = checkIntOrPercent(scope, p('maxUnavailable'), max);
   if (v.value === 0) {
-    fail(scope, p('maxUnavailable'), `of ${show(max)} never allows a disruption (node drains would block forever); use at least 1 or 1%`);
+    fail(scope, p('maxUnavailable'), `must be at least 1 or 1% (0 never allows a disruption: node drains would block forever), got ${show(max)}`);
   }
   return { min: undefined, max };
 }

@@ -379,7 +379,7 @@ describe('WebApp', () => {
       ['cpu limit below request', { resources: { cpuRequest: kplus.Cpu.millis(800), cpuLimit: kplus.Cpu.millis(500) } }, /'resources\.cpuLimit' must be >= cpuRequest \(800m\), got 500m/],
       ['memory limit below request', { resources: { memoryRequest: Size.mebibytes(512) } }, /'resources\.memoryLimit' must be >= memoryRequest \(512Mi\), got 256Mi/],
       ['a PDB whose minAvailable equals replicas', { replicas: 2, disruptionBudget: { minAvailable: 2 } }, /'disruptionBudget\.minAvailable' must be lower than the 2 replica\(s\)/],
-      ['a PDB with maxUnavailable 0', { disruptionBudget: { maxUnavailable: 0 } }, /'disruptionBudget\.maxUnavailable' of 0 never allows a disruption/],
+      ['a PDB with maxUnavailable 0', { disruptionBudget: { maxUnavailable: 0 } }, /'disruptionBudget\.maxUnavailable' must be at least 1 or 1% \(0 never allows a disruption.*got 0$/],
       ['a PDB against a single replica', { replicas: 1, disruptionBudget: { minAvailable: 1 } }, /'disruptionBudget\.minAvailable' must be lower than the 1 replica/],
       ['a PDB against HPA minReplicas', { autoscaling: { minReplicas: 2, maxReplicas: 5 }, disruptionBudget: { minAvailable: 2 } }, /'disruptionBudget\.minAvailable' must be lower than the 2 replica/],
       ['replicas with autoscaling', { replicas: 3, autoscaling: { maxReplicas: 5 } }, /'replicas' must not be set together with 'autoscaling'/],
