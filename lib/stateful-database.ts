@@ -26,6 +26,7 @@ import { AppIdentity, AppIdentityProps, LABEL, MANAGED_BY, recommendedLabels, se
 import {
   DEFAULT_USER_ID, PodSecurityOptions, ResolvedPodSecurity, applyPodSecurity, podSecurityContextProps, resolvePodSecurity,
 } from './pod-security';
+import type { InitContainerOptions } from './pods';
 import { AppService, AppServiceOptions, ServiceProtocol } from './service';
 import { StorageClassRef, StorageSize, checkAccessModes, dependOnClass, storageClassName, storageQuantity } from './storage';
 import { checkDnsLabel, checkInt, fail, show } from './validate';
@@ -590,8 +591,11 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
     this.statefulSet.podMetadata.addAnnotation(key, value);
   }
 
-  /** Adds an init container (restricted like the main one, no probes; its writable paths are `<name>-<path>` emptyDirs). */
-  public addInitContainer(name: string, options: AppContainerOptions): kplus.Container {
+  /**
+   * Adds an init container (restricted like the main one; no probes, which Kubernetes rejects there; its writable
+   * paths are `<name>-<path>` emptyDirs).
+   */
+  public addInitContainer(name: string, options: Omit<InitContainerOptions, 'name'>): kplus.Container {
     if ([...this.statefulSet.containers, ...this.statefulSet.initContainers].some((c) => c.name === name)) {
       fail(this, `initContainers.${name}`, `container name ${show(name)} is already used in this pod`);
     }
