@@ -114,18 +114,39 @@ export function createServiceAccount(scope: Construct, name: string, labels: Rec
 
 /** The rollout props of a Deployment-based app (those of WebAppProps). */
 export interface RolloutProps {
+  /**
+   * Seconds a new pod must be ready before it counts as available.
+   * @default 0
+   */
   readonly minReadySeconds?: number;
+  /**
+   * Seconds before a stalled rollout is reported as failed.
+   * @default 600
+   */
   readonly progressDeadlineSeconds?: number;
+  /**
+   * Old ReplicaSets kept for rollback.
+   * @default 10
+   */
   readonly revisionHistoryLimit?: number;
+  /**
+   * Seconds a pod gets to shut down after SIGTERM.
+   * @default 30
+   */
   readonly terminationGracePeriodSeconds?: number;
 }
 
 /** Validated rollout settings, every default applied. */
 export interface ResolvedRollout {
+  /** How pods are replaced. */
   readonly strategy: RolloutStrategy;
+  /** `spec.minReadySeconds`. */
   readonly minReadySeconds: number;
+  /** `spec.progressDeadlineSeconds`. */
   readonly progressDeadlineSeconds: number;
+  /** `spec.revisionHistoryLimit`. */
   readonly revisionHistoryLimit: number;
+  /** The pod's `terminationGracePeriodSeconds`. */
   readonly terminationGracePeriodSeconds: number;
 }
 
@@ -166,11 +187,18 @@ export interface AppDeploymentOptions {
   readonly labels: Record<string, string>;
   /** The (immutable) selector: a subset of `labels`. */
   readonly selector: Record<string, string>;
+  /**
+   * Annotations of the pod template.
+   * @default - none
+   */
   readonly podAnnotations?: Record<string, string>;
-  /** undefined: owned by an autoscaler. */
+  /** The replica count (undefined: owned by an autoscaler). */
   readonly replicas: number | undefined;
+  /** The validated rollout settings. */
   readonly rollout: ResolvedRollout;
+  /** The pods' ServiceAccount (its token is never mounted). */
   readonly serviceAccount: kplus.ServiceAccount;
+  /** The pod security settings applied to the template. */
   readonly podSecurity: ResolvedPodSecurity;
   /** The `spreadAcrossHosts` prop (undefined: spread when `maxPods` > 1). */
   readonly spreadAcrossHosts: boolean | undefined;
