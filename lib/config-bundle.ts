@@ -10,13 +10,14 @@
  * @see https://kubernetes.io/docs/concepts/configuration/secret/
  */
 import { createHash } from 'crypto';
-import { ApiObject, ApiObjectMetadataDefinition, Chart } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../imports/k8s';
 import { AppIdentity, recommendedLabels } from './labels';
 import { readLocalFile, SecretSource } from './secret-source';
 import { checkConfigKey, checkDnsLabel, checkDnsSubdomain, checkEnvName, checkUnique, fail, show } from './validate';
+import { namespaceOf } from './wiring';
 
 /** The pod-template annotation that carries a bundle's checksum. */
 export const CHECKSUM_ANNOTATION = 'checksum/config';
@@ -625,9 +626,9 @@ export class ConfigBundle extends Construct {
   }
 
   private checkConsumer(target: kplus.AbstractPod | IPodAnnotatable): void {
-    const mine = Chart.of(this).namespace ?? 'default';
+    const mine = namespaceOf(this) ?? 'default';
     const explicit = target instanceof kplus.AbstractPod ? target.metadata.namespace : undefined;
-    const theirs = explicit ?? Chart.of(target).namespace ?? 'default';
+    const theirs = explicit ?? namespaceOf(target) ?? 'default';
     if (mine !== theirs) {
       fail(this, 'consumer', `${target.node.path} is in namespace ${show(theirs)} but the bundle is in ${show(mine)}: pods can only use ConfigMaps and Secrets of their own namespace`);
     }
