@@ -567,7 +567,7 @@ export class PersistentVolumeClaim extends kplus.PersistentVolumeClaim {
   public readonly selector?: Record<string, string>;
   /** The L1 object (escape hatch). */
   public readonly kubeObject: ApiObject;
-  private readonly volumes = new Map<string, kplus.Volume>();
+  private readonly volumes = new Map<string, { volume: kplus.Volume; readOnly: boolean }>();
 
   constructor(scope: Construct, id: string, props: PersistentVolumeClaimProps) {
     const name = props.name ?? id;
@@ -595,15 +595,22 @@ export class PersistentVolumeClaim extends kplus.PersistentVolumeClaim {
   }
 
   /**
-   * A pod volume backed by this claim (one per name: calling it again with the same name returns the same volume).
+   * A pod volume backed by this claim (one per name: calling it again with the same options returns the same
+   * volume; the same name with another `readOnly` throws).
    */
   public toVolume(options: ClaimVolumeOptions = {}): kplus.Volume {
     const name = options.name ?? `pvc-${this.name}`;
+    const readOnly = options.readOnly ?? false;
     const existing = this.volumes.get(name);
-    if (existing) return existing;
-    const vol = kplus.Volume.fromPersistentVolumeClaim(this, `Volume-${name}`, this, { name, readOnly: options.readOnly ?? false });
-    this.volumes.set(name, vol);
-    return vol;
+    if (existing) {
+      if (existing.readOnly !== readOnly) {
+        fail(this, 'toVolume.name', `${show(name)} is already used by a volume of this claim with readOnly: ${existing.readOnly}, got readOnly: ${readOnly}; give this one its own 'name'`);
+      }
+      return existing.volume;
+    }
+    const volume = kplus.Volume.fromPersistentVolumeClaim(this, `Volume-${name}`, this, { name, readOnly });
+    this.volumes.set(name, { volume, readOnly });
+    return volume;
   }
 
   /** @internal */

@@ -215,6 +215,9 @@ describe('PersistentVolumeClaim', () => {
     const claim = new PersistentVolumeClaim(chart, 'uploads', { size: '2Gi' });
     const vol = claim.toVolume({ name: 'uploads' });
     expect(claim.toVolume({ name: 'uploads' })).toBe(vol);
+    expect(() => claim.toVolume({ name: 'uploads', readOnly: true }))
+      .toThrow(/test\/uploads: 'toVolume.name' "uploads" is already used by a volume of this claim with readOnly: false, got readOnly: true/);
+    expect(claim.toVolume({ name: 'uploads-ro', readOnly: true })).not.toBe(vol);
     const pod = new kplus.Pod(chart, 'pod', { metadata: { name: 'p' }, containers: [{ image: 'busybox:1.36', resources: {} }] });
     pod.containers[0].mount('/data', vol);
     const spec = find(synthAll(chart), 'Pod', 'p').spec;
