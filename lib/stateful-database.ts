@@ -428,7 +428,7 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
     applyPodSecurity(workload, this.podSecurity);
     this.container = addContainer(this, workload, resolved);
 
-    const selector = selectorLabels(this.identity);
+    const selector = this.podSelector;
     const podPorts = ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol ?? ServiceProtocol.TCP }));
     const servicePorts = podPorts.map((p) => ({ ...p, targetPort: p.name }));
     this.governingService = new AppService(this, 'GoverningService', {
@@ -671,11 +671,12 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
       ],
     }));
     // claim templates are immutable once applied: only labels that can never change (the selector's and managed-by)
-    const claimLabels = { ...selectorLabels(this.identity), [LABEL.MANAGED_BY]: MANAGED_BY };
+    const selector = this.podSelector;
+    const claimLabels = { ...selector, [LABEL.MANAGED_BY]: MANAGED_BY };
     return {
       replicas: this.replicas,
       serviceName: this.serviceName,
-      selector: { matchLabels: selectorLabels(this.identity) },
+      selector: { matchLabels: selector },
       podManagementPolicy: this.podManagementPolicy,
       updateStrategy: this.updateStrategy._toKube(),
       minReadySeconds: this.minReadySeconds,
@@ -683,7 +684,7 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
       persistentVolumeClaimRetentionPolicy: { ...this.pvcRetentionPolicy },
       template: {
         metadata: this.statefulSet.podMetadata.toJson(),
-        spec: { ...pod, containers, affinity: this.spreadAcrossHosts ? preferredHostAntiAffinity(selectorLabels(this.identity)) : undefined },
+        spec: { ...pod, containers, affinity: this.spreadAcrossHosts ? preferredHostAntiAffinity(selector) : undefined },
       },
       volumeClaimTemplates: this.templates.length === 0 ? undefined : this.templates.map((t) => ({
         metadata: { name: t.name, labels: { ...claimLabels } },
