@@ -26,7 +26,7 @@ import { AppIngress } from './ingress';
 import { AppIdentity, KUBECRAFT_PREFIX, recommendedLabels, selectorLabels, versionFromImage } from './labels';
 import { ResolvedPodSecurity, resolvePodSecurity } from './pod-security';
 import { AppService } from './service';
-import { checkDnsLabel, checkInt, checkLabelValue, checkUnique, fail, show } from './validate';
+import { checkDnsLabel, checkInt, checkLabelValue, checkOneOf, checkUnique, fail, show } from './validate';
 import { RolloutStrategy, WebAppProps } from './web-app';
 
 /** The label key of the version slot, in pod labels and selectors. */
@@ -174,9 +174,7 @@ export class BlueGreenDeployment extends ServiceBackedApp {
     this.name = props.name ?? id;
     checkDnsLabel(this, 'name', this.name);
     this.trafficMode = props.trafficMode ?? TrafficMode.BLUE_GREEN;
-    if (!Object.values(TrafficMode).includes(this.trafficMode)) {
-      fail(this, 'trafficMode', `must be one of ${Object.values(TrafficMode).join(', ')}, got ${show(this.trafficMode)}`);
-    }
+    checkOneOf(this, 'trafficMode', this.trafficMode, Object.values(TrafficMode));
     this.identity = resolveIdentity(this, this.name, { instance: props.instance, component: props.component, partOf: props.partOf }, 'frontend');
 
     const versions = props.versions ?? [];

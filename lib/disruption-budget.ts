@@ -10,7 +10,7 @@
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { AppIdentity, recommendedLabels } from './labels';
-import { checkDnsSubdomain, checkInt, checkIntOrPercent, checkLabelValue, fail, show } from './validate';
+import { checkDnsSubdomain, checkInt, checkIntOrPercent, checkLabelValue, checkOneOf, fail, show } from './validate';
 
 /** When unhealthy (running but not ready) pods may be evicted. */
 export enum UnhealthyPodEvictionPolicy {
@@ -121,8 +121,8 @@ export function validateDisruptionBudget(
   if (opts.minAvailable !== undefined && opts.maxUnavailable !== undefined) {
     fail(scope, p('minAvailable'), `must not be set together with 'maxUnavailable' (set one of them), got minAvailable ${show(opts.minAvailable)} and maxUnavailable ${show(opts.maxUnavailable)}`);
   }
-  if (opts.unhealthyPodEvictionPolicy !== undefined && !Object.values(UnhealthyPodEvictionPolicy).includes(opts.unhealthyPodEvictionPolicy)) {
-    fail(scope, p('unhealthyPodEvictionPolicy'), `must be one of ${Object.values(UnhealthyPodEvictionPolicy).join(', ')}, got ${show(opts.unhealthyPodEvictionPolicy)}`);
+  if (opts.unhealthyPodEvictionPolicy !== undefined) {
+    checkOneOf(scope, p('unhealthyPodEvictionPolicy'), opts.unhealthyPodEvictionPolicy, Object.values(UnhealthyPodEvictionPolicy));
   }
   if (replicas !== undefined) checkInt(scope, p('replicas'), replicas, { min: 0 });
   const n = replicas ?? 0;

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { AppIdentity, recommendedLabels } from './labels';
 import { AppService } from './service';
-import { checkDnsSubdomain, checkUnique, fail, show } from './validate';
+import { checkDnsSubdomain, checkOneOf, checkUnique, fail, show } from './validate';
 
 /** How an Ingress path matches request paths. */
 export enum IngressPathType {
@@ -114,7 +114,7 @@ export class AppIngress extends Construct {
     const rendered: k8s.HttpIngressPath[] = paths.map((p, i) => {
       if (!p.path.startsWith('/') || /\s/.test(p.path)) fail(this, `paths[${i}].path`, `must be an absolute path starting with '/', got ${show(p.path)}`);
       const pathType = p.pathType ?? IngressPathType.PREFIX;
-      if (!Object.values(IngressPathType).includes(pathType)) fail(this, `paths[${i}].pathType`, `must be one of ${Object.values(IngressPathType).join(', ')}, got ${show(pathType)}`);
+      checkOneOf(this, `paths[${i}].pathType`, pathType, Object.values(IngressPathType));
       let port: number;
       try {
         port = svc.endpoint.port(p.portName).port;

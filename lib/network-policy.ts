@@ -15,7 +15,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { LABEL, MANAGED_BY, labelsForSelector } from './labels';
-import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkPort, checkPortName, fail, show } from './validate';
+import { checkDnsLabel, checkDnsSubdomain, checkLabels, checkPort, checkPortName, fail, show } from './validate';
 import { IWorkloadPeer } from './wiring';
 
 /** The label every namespace carries with its own name (Kubernetes >= 1.21). */
@@ -90,19 +90,6 @@ const IPV6_CIDR = /^[0-9a-fA-F:]*:[0-9a-fA-F:.]*\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
 function checkCidr(scope: IConstruct, prop: string, cidr: string): void {
   if (typeof cidr !== 'string' || !(IPV4_CIDR.test(cidr) || (IPV6_CIDR.test(cidr) && cidr.split('::').length <= 2))) {
     fail(scope, prop, `must be an IPv4 or IPv6 CIDR such as "10.0.0.0/8", got ${show(cidr)}`);
-  }
-}
-
-function checkLabels(scope: IConstruct, prop: string, labels: Record<string, string>): void {
-  for (const [k, v] of Object.entries(labels)) {
-    const parts = k.split('/');
-    if (parts.length > 2) fail(scope, prop, `has an invalid label key ${show(k)}`);
-    const [prefix, name] = parts.length === 2 ? parts : [undefined, k];
-    if (prefix !== undefined) checkDnsSubdomain(scope, `${prop} key`, prefix);
-    if (!name || name.length > 63 || !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name)) {
-      fail(scope, `${prop}`, `has an invalid label key ${show(k)}`);
-    }
-    checkLabelValue(scope, `${prop}[${show(k)}]`, v);
   }
 }
 

@@ -24,7 +24,7 @@ import {
   resolvePodSecurity,
 } from './pod-security';
 import { ConnectOptions, Connection, IBackend, IConsumer, connect, namespaceOf } from './wiring';
-import { checkDnsLabel, checkInt, checkLabelValue, fail, show } from './validate';
+import { checkDnsLabel, checkInt, checkLabels, checkLabelValue, fail, show } from './validate';
 
 /** A container with its name: a sidecar or an extra container of a pod. */
 export interface NamedContainerOptions extends AppContainerOptions {
@@ -252,19 +252,14 @@ export interface AppPodProps extends AppContainerOptions {
   readonly sharedVolumes?: SharedEmptyDirOptions[];
 }
 
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 
 /** Validates extra labels (key syntax, value syntax) and forbids overriding the recommended ones. */
 export function checkExtraLabels(scope: Construct, prop: string, labels: Record<string, string>): void {
-  for (const [k, v] of Object.entries(labels)) {
-    const prefix = k.includes('/') ? k.slice(0, k.indexOf('/')) : '';
-    if (!LABEL_KEY.test(k) || prefix.length > 253) {
-      fail(scope, prop, `has an invalid label key ${show(k)} (an optional DNS prefix and '/', then at most 63 alphanumerics, '-', '_' or '.')`);
-    }
+  checkLabels(scope, prop, labels);
+  for (const k of Object.keys(labels)) {
     if (Object.values(LABEL).includes(k as (typeof LABEL)[keyof typeof LABEL])) {
       fail(scope, prop, `must not set the recommended label ${show(k)}: use the matching prop (name, instance, version, component, partOf)`);
     }
-    checkLabelValue(scope, `${prop}[${k}]`, v);
   }
 }
 

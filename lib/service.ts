@@ -14,7 +14,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { AppIdentity, recommendedLabels } from './labels';
 import { BackendPort, ServiceEndpoint, clusterDomainOf, namespaceOf } from './wiring';
-import { checkDnsLabel, checkInt, checkLabelValue, checkNodePort, checkPort, checkPortName, fail, show } from './validate';
+import { checkDnsLabel, checkInt, checkLabelValue, checkNodePort, checkOneOf, checkPort, checkPortName, fail, show } from './validate';
 
 /** How a Service is exposed. */
 export enum ServiceType {
@@ -251,9 +251,7 @@ export class AppService extends Construct {
     this.name = props.name ?? id;
     checkDnsLabel(this, 'name', this.name);
     this.type = props.type ?? ServiceType.CLUSTER_IP;
-    if (!Object.values(ServiceType).includes(this.type)) {
-      fail(this, 'type', `must be one of ${Object.values(ServiceType).join(', ')}, got ${show(this.type)}`);
-    }
+    checkOneOf(this, 'type', this.type, Object.values(ServiceType));
     this.headless = props.headless ?? false;
     this.namespace = namespaceOf(this);
     this.options = props;
@@ -311,9 +309,7 @@ export class AppService extends Construct {
     checkPort(this, `${prop}.port`, p.port);
     if (p.name !== undefined) checkPortName(this, `${prop}.name`, p.name);
     const protocol = p.protocol ?? ServiceProtocol.TCP;
-    if (!Object.values(ServiceProtocol).includes(protocol)) {
-      fail(this, `${prop}.protocol`, `must be one of ${Object.values(ServiceProtocol).join(', ')}, got ${show(protocol)}`);
-    }
+    checkOneOf(this, `${prop}.protocol`, protocol, Object.values(ServiceProtocol));
     if (p.nodePort !== undefined) {
       if (this.type === ServiceType.CLUSTER_IP) {
         fail(this, `${prop}.nodePort`, `is only allowed for NodePort and LoadBalancer Services, got ${p.nodePort} on a ClusterIP Service`);

@@ -29,7 +29,7 @@ import {
 import type { InitContainerOptions } from './pods';
 import { AppService, AppServiceOptions, ServiceProtocol } from './service';
 import { StorageClassRef, StorageSize, checkAccessModes, dependOnClass, storageClassName, storageQuantity } from './storage';
-import { checkDnsLabel, checkInt, fail, show } from './validate';
+import { checkDnsLabel, checkInt, checkOneOf, fail, show } from './validate';
 import {
   BackendPort, ConnectOptions, Connection, IBackend, IConsumer, ServiceEndpoint, connect, namespaceOf,
 } from './wiring';
@@ -375,9 +375,7 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
     this.replicas = props.replicas ?? 1;
     checkInt(this, 'replicas', this.replicas, { min: 1 });
     this.podManagementPolicy = props.podManagementPolicy ?? kplus.PodManagementPolicy.ORDERED_READY;
-    if (!Object.values(kplus.PodManagementPolicy).includes(this.podManagementPolicy)) {
-      fail(this, 'podManagementPolicy', `must be one of ${Object.values(kplus.PodManagementPolicy).join(', ')}, got ${show(this.podManagementPolicy)}`);
-    }
+    checkOneOf(this, 'podManagementPolicy', this.podManagementPolicy, Object.values(kplus.PodManagementPolicy));
     this.updateStrategy = props.updateStrategy ?? kplus.StatefulSetUpdateStrategy.rollingUpdate();
     const partition = this.updateStrategy._toKube().rollingUpdate?.partition;
     if (partition !== undefined) {
@@ -390,7 +388,7 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
       whenScaled: props.pvcRetentionPolicy?.whenScaled ?? PvcRetention.RETAIN,
     };
     for (const [k, v] of Object.entries(this.pvcRetentionPolicy)) {
-      if (!Object.values(PvcRetention).includes(v)) fail(this, `pvcRetentionPolicy.${k}`, `must be one of ${Object.values(PvcRetention).join(', ')}, got ${show(v)}`);
+      checkOneOf(this, `pvcRetentionPolicy.${k}`, v, Object.values(PvcRetention));
     }
     this.minReadySeconds = props.minReadySeconds ?? 0;
     this.spreadAcrossHosts = resolveSpreadAcrossHosts(props.spreadAcrossHosts, this.replicas);

@@ -16,7 +16,7 @@ import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../imports/k8s';
 import { recommendedLabels } from './labels';
 import { clusterScoped } from './namespace';
-import { checkDnsSubdomain, checkLabelValue, checkUnique, fail, show, checkPositiveQuantity } from './validate';
+import { checkDnsSubdomain, checkLabels, checkOneOf, checkPositiveQuantity, checkUnique, fail, show } from './validate';
 
 /** The annotation that makes a StorageClass the cluster default. */
 export const DEFAULT_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
@@ -133,18 +133,7 @@ export function dependOnClass(dependent: IConstruct, ref: StorageClassRef | unde
 }
 
 function checkReclaimPolicy(scope: IConstruct, policy: ReclaimPolicy): void {
-  if (!Object.values(ReclaimPolicy).includes(policy)) {
-    fail(scope, 'reclaimPolicy', `must be one of ${Object.values(ReclaimPolicy).join(', ')}, got ${show(policy)}`);
-  }
-}
-
-function checkLabels(scope: IConstruct, prop: string, labels: Record<string, string>): void {
-  for (const [k, v] of Object.entries(labels)) {
-    if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k)) {
-      fail(scope, prop, `has an invalid label key ${show(k)}`);
-    }
-    checkLabelValue(scope, `${prop}.${k}`, v);
-  }
+  checkOneOf(scope, 'reclaimPolicy', policy, Object.values(ReclaimPolicy));
 }
 
 function objectLabels(scope: IConstruct, name: string, extra: Record<string, string> | undefined): Record<string, string> {
@@ -251,9 +240,7 @@ export class StorageClass extends Construct {
       fail(this, 'provisioner', `must be a provisioner name such as "ebs.csi.aws.com" (at most 63 characters), got ${show(this.provisioner)}`);
     }
     checkReclaimPolicy(this, this.reclaimPolicy);
-    if (!Object.values(VolumeBindingMode).includes(this.volumeBindingMode)) {
-      fail(this, 'volumeBindingMode', `must be one of ${Object.values(VolumeBindingMode).join(', ')}, got ${show(this.volumeBindingMode)}`);
-    }
+    checkOneOf(this, 'volumeBindingMode', this.volumeBindingMode, Object.values(VolumeBindingMode));
     for (const o of props.mountOptions ?? []) {
       if (typeof o !== 'string' || o.trim() === '') fail(this, 'mountOptions', `must not contain empty options, got ${show(o)}`);
     }

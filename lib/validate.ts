@@ -73,6 +73,37 @@ export function checkPortName(scope: IConstruct, prop: string, value: string): v
   }
 }
 
+const LABEL_KEY_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+/**
+ * A label key: an optional DNS-subdomain prefix (at most 253 characters) and '/', then a name of at most 63
+ * alphanumerics, '-', '_' and '.', starting and ending alphanumeric.
+ */
+export function checkLabelKey(scope: IConstruct, prop: string, key: string): void {
+  const slash = typeof key === 'string' ? key.indexOf('/') : -1;
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  const ok = typeof key === 'string'
+    && (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix)))
+    && LABEL_KEY_NAME.test(name);
+  if (!ok) {
+    fail(scope, prop, `must be a valid label key (an optional DNS subdomain prefix and '/', then at most 63 alphanumerics, '-', '_' or '.', starting and ending alphanumeric), got ${show(key)}`);
+  }
+}
+
+/** A set of labels: valid keys (`checkLabelKey`) and values (`checkLabelValue`, reported as `<prop>[<key>]`). */
+export function checkLabels(scope: IConstruct, prop: string, labels: Record<string, string>): void {
+  for (const [k, v] of Object.entries(labels)) {
+    checkLabelKey(scope, prop, k);
+    checkLabelValue(scope, `${prop}[${show(k)}]`, v);
+  }
+}
+
+/** A value of a closed set (an enum's values). */
+export function checkOneOf<T>(scope: IConstruct, prop: string, value: T, allowed: readonly T[]): void {
+  if (!allowed.includes(value)) fail(scope, prop, `must be one of ${allowed.join(', ')}, got ${show(value)}`);
+}
+
 /** A label value: at most 63 characters, alphanumerics with '-', '_' and '.' inside. */
 export function checkLabelValue(scope: IConstruct, prop: string, value: string): void {
   if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {

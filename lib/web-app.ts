@@ -28,7 +28,7 @@ import { InitContainerOptions } from './pods';
 import { AppIdentity, AppIdentityProps, recommendedLabels, selectorLabels } from './labels';
 import { ContainerSecurityOptions, PodSecurityOptions, ResolvedPodSecurity, resolvePodSecurity } from './pod-security';
 import { AppService, AppServiceOptions } from './service';
-import { checkDnsLabel, checkInt, checkUnique, fail, show } from './validate';
+import { checkDnsLabel, checkInt, checkLabelKey, checkUnique, fail, show } from './validate';
 
 /** A container port of the WebApp, and how its Service exposes it. */
 export interface WebAppPort extends ContainerPortSpec {
@@ -579,9 +579,7 @@ export class WebApp extends ServiceBackedApp {
         if (when !== WhenUnsatisfiable.DO_NOT_SCHEDULE) fail(this, `topologySpread[${i}].minDomains`, `requires whenUnsatisfiable DoNotSchedule, got ${when}`);
         checkInt(this, `topologySpread[${i}].minDomains`, t.minDomains, { min: 1 });
       }
-      if (!/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(t.topologyKey.key)) {
-        fail(this, `topologySpread[${i}].topologyKey`, `must be a label key such as "topology.kubernetes.io/zone", got ${show(t.topologyKey.key)}`);
-      }
+      checkLabelKey(this, `topologySpread[${i}].topologyKey`, t.topologyKey.key);
       const c: Record<string, unknown> = {
         maxSkew,
         topologyKey: t.topologyKey.key,

@@ -168,8 +168,8 @@ describe('PersistentVolume', () => {
       .toThrow(/'source.path' must be an absolute path, got "exports"/);
     expect(() => new PersistentVolume(chart, 'm', { size: '1Gi', source: { kind: 'csi' } as unknown as PersistentVolumeSource }))
       .toThrow(/'source' must be a PersistentVolumeSource \(csi, hostPath or nfs\), got \{"kind":"csi"\}/);
-    expect(() => new PersistentVolume(chart, 'n', { size: '1Gi', source, labels: { 'not a key': 'x' } })).toThrow(/test\/n: 'labels' has an invalid label key "not a key"/);
-    expect(() => new PersistentVolume(chart, 'o', { size: '1Gi', source, labels: { tier: 'gold!' } })).toThrow(/'labels.tier' must be a valid label value/);
+    expect(() => new PersistentVolume(chart, 'n', { size: '1Gi', source, labels: { 'not a key': 'x' } })).toThrow(/test\/n: 'labels' must be a valid label key .*, got "not a key"/);
+    expect(() => new PersistentVolume(chart, 'o', { size: '1Gi', source, labels: { tier: 'gold!' } })).toThrow(/'labels\["tier"\]' must be a valid label value/);
   });
 });
 
@@ -233,9 +233,9 @@ describe('PersistentVolumeClaim', () => {
       size: '1Gi', accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE, kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
     })).toThrow(/'accessModes' must not contain duplicates/);
     expect(() => new PersistentVolumeClaim(chart, 'd', { size: '1Gi', selector: {} })).toThrow(/'selector' must contain at least one label, got \{\}/);
-    expect(() => new PersistentVolumeClaim(chart, 'e', { size: '1Gi', selector: { tier: 'no spaces' } })).toThrow(/'selector.tier' must be a valid label value/);
+    expect(() => new PersistentVolumeClaim(chart, 'e', { size: '1Gi', selector: { tier: 'no spaces' } })).toThrow(/'selector\["tier"\]' must be a valid label value/);
     expect(() => new PersistentVolumeClaim(chart, 'f', { size: '1Gi', name: 'Bad_Name' })).toThrow(/'name' must be a DNS-1123 subdomain/);
-    expect(() => new PersistentVolumeClaim(chart, 'g', { size: '1Gi', selector: { '-tier': 'gold' } })).toThrow(/test\/g: 'selector' has an invalid label key "-tier"/);
+    expect(() => new PersistentVolumeClaim(chart, 'g', { size: '1Gi', selector: { '-tier': 'gold' } })).toThrow(/test\/g: 'selector' must be a valid label key .*, got "-tier"/);
     expect(() => new PersistentVolumeClaim(chart, 'h', { size: 10 as unknown as string })).toThrow(/'size' must be a Kubernetes quantity such as "10Gi", got 10/);
   });
 });

@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  checkConfigKey, checkDnsLabel, checkDnsSubdomain, checkImage, checkInt, checkIntOrPercent, checkLabelValue, checkNodePort,
+  checkConfigKey, checkDnsLabel, checkDnsSubdomain, checkImage, checkInt, checkIntOrPercent, checkLabelKey, checkLabels, checkLabelValue, checkNodePort, checkOneOf,
   checkPort, checkPortName, checkPositiveQuantity, checkUnique, cpuCores, fail, parseQuantity, show,
 } from '../lib/validate';
 import { testChart } from './util';
@@ -199,6 +199,31 @@ describe('checkLabelValue', () => {
     expect(() => checkLabelValue(scope(), 'version', value)).toThrow(
       new Error(`test/web: 'version' must be a valid label value (at most 63 characters: alphanumerics, '-', '_' and '.', starting and ending alphanumeric), got ${JSON.stringify(value)}`),
     );
+  });
+});
+
+describe('checkLabelKey and checkLabels', () => {
+  test.each(['app', 'app.kubernetes.io/name', 'example.com/tier_1', 'A-b.c', 'x'.repeat(63), `${'a'.repeat(253)}/k`])('accepts %p', (key) => {
+    expect(() => checkLabelKey(scope(), 'labels', key)).not.toThrow();
+  });
+  test.each(['', 'bad key', '-tier', 'tier-', 'a/b/c', 'Upper.Case/x', '/name', 'prefix/', 'x'.repeat(64), `${'a'.repeat(254)}/k`])('rejects %p', (key) => {
+    const msg = messageOf(() => checkLabelKey(scope(), 'labels', key));
+    expect(msg).toMatch(shape('labels', JSON.stringify(key)));
+    expect(msg).toContain('must be a valid label key');
+  });
+  test('checkLabels checks every key and every value, naming the key of a bad value', () => {
+    expect(() => checkLabels(scope(), 'labels', { tier: 'gold', 'app.kubernetes.io/name': 'web' })).not.toThrow();
+    expect(messageOf(() => checkLabels(scope(), 'labels', { tier: 'gold', 'bad key': 'x' }))).toMatch(shape('labels', '"bad key"'));
+    expect(messageOf(() => checkLabels(scope(), 'labels', { tier: 'not valid!' }))).toMatch(shape('labels["tier"]', '"not valid!"'));
+  });
+});
+
+describe('checkOneOf', () => {
+  enum Mode { A = 'A', B = 'B' }
+  test('accepts a member and names the allowed values otherwise', () => {
+    expect(() => checkOneOf(scope(), 'mode', Mode.B, Object.values(Mode))).not.toThrow();
+    const msg = messageOf(() => checkOneOf(scope(), 'mode', 'C' as Mode, Object.values(Mode)));
+    expect(msg).toBe('test/web: \'mode\' must be one of A, B, got "C"');
   });
 });
 

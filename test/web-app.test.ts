@@ -390,7 +390,7 @@ describe('WebApp', () => {
       ['progressDeadline not above minReady', { minReadySeconds: 600 }, /'progressDeadlineSeconds' must be greater than minReadySeconds \(600\), got 600/],
       ['negative revisionHistoryLimit', { revisionHistoryLimit: -1 }, /'revisionHistoryLimit' must be >= 0, got -1/],
       ['minDomains with ScheduleAnyway', { topologySpread: [{ topologyKey: TopologyKey.ZONE, minDomains: 2 }] }, /'topologySpread\[0\]\.minDomains' requires whenUnsatisfiable DoNotSchedule/],
-      ['a bad topology key', { topologySpread: [{ topologyKey: TopologyKey.of('not a key') }] }, /'topologySpread\[0\]\.topologyKey' must be a label key/],
+      ['a bad topology key', { topologySpread: [{ topologyKey: TopologyKey.of('not a key') }] }, /'topologySpread\[0\]\.topologyKey' must be a valid label key .*, got "not a key"/],
       ['a topology key spread twice', { topologySpread: [{ topologyKey: TopologyKey.ZONE }, { topologyKey: TopologyKey.ZONE, maxSkew: 2 }] }, /'topologySpread\[\]\.topologyKey' must not contain duplicates, got "topology.kubernetes.io\/zone" twice/],
       ['a maxSkew of 0', { topologySpread: [{ topologyKey: TopologyKey.ZONE, maxSkew: 0 }] }, /'topologySpread\[0\]\.maxSkew' must be >= 1, got 0/],
       ['TLS without a host', { ingress: { tlsSecretName: 'tls' } }, /'tlsSecretName' requires a 'host'/],
