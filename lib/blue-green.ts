@@ -20,7 +20,7 @@ import {
   ServiceBackedApp, addAppServicePort, addEnvVariable, createAppDeployment, createExposurePolicy, createServiceAccount,
   disruptionBudgetOptions, resolveAppPorts, resolveIdentity, resolveRollout,
 } from './app-workload';
-import { ResourceOptions, addContainer, resolveContainer } from './container';
+import { ResourceOptions, addContainer, mergeResources, resolveContainer } from './container';
 import { DisruptionBudget, validateDisruptionBudget } from './disruption-budget';
 import { AppIngress } from './ingress';
 import { AppIdentity, KUBECRAFT_PREFIX, recommendedLabels, selectorLabels, versionFromImage } from './labels';
@@ -242,7 +242,7 @@ export class BlueGreenDeployment extends ServiceBackedApp {
         args: v.args ?? props.args,
         env: { ...(props.env ?? {}), ...(v.env ?? {}) },
         envFrom: props.envFrom,
-        resources: { ...definedOnly(props.resources ?? {}), ...definedOnly(v.resources ?? {}) },
+        resources: mergeResources(props.resources, v.resources),
         readiness: props.readiness,
         liveness: props.liveness,
         startup: props.startup,
@@ -330,6 +330,3 @@ export class BlueGreenDeployment extends ServiceBackedApp {
 
 }
 
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}

@@ -174,7 +174,7 @@ export function resolveContainer(
   checkUnique(scope, p('ports[].name'), ports.map((x) => x.name));
   checkUnique(scope, p('ports[].port'), ports.map((x) => `${x.port}/${x.protocol ?? 'TCP'}`));
 
-  const r = { ...DEFAULT_RESOURCES, ...definedOnly(opts.resources ?? {}) };
+  const r = { ...DEFAULT_RESOURCES, ...mergeResources(opts.resources) };
   if (cpuCores(r.cpuLimit) < cpuCores(r.cpuRequest)) {
     fail(scope, p('resources.cpuLimit'), `must be >= cpuRequest (${r.cpuRequest.amount}), got ${r.cpuLimit.amount}`);
   }
@@ -260,8 +260,16 @@ export function probeOnPort<P extends kplus.Probe | undefined>(probe: P, port: n
   return probe;
 }
 
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+/**
+ * Merges resource options field by field, later layers winning; a field left undefined never erases an earlier
+ * one (so `{ cpuLimit: x }` over the defaults keeps every other default).
+ */
+export function mergeResources(...layers: (ResourceOptions | undefined)[]): ResourceOptions {
+  const out: Record<string, unknown> = {};
+  for (const layer of layers) {
+    for (const [k, v] of Object.entries(layer ?? {})) if (v !== undefined) out[k] = v;
+  }
+  return out as ResourceOptions;
 }
 
 /** A readable volume name for a writable path: `/tmp` -> `tmp`, `/var/cache/nginx` -> `var-cache-nginx`. */

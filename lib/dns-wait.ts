@@ -7,7 +7,7 @@
  */
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { ResourceOptions } from './container';
+import { ResourceOptions, mergeResources } from './container';
 import { InitContainerOptions, addInitContainer } from './pods';
 import { IBackend, ServiceEndpoint } from './wiring';
 
@@ -114,7 +114,7 @@ export function dnsWaitInitContainer(target: DnsWaitTarget, options: DnsWaitOpti
       TIMEOUT_SECONDS: String(timeoutSeconds),
       INTERVAL_SECONDS: String(intervalSeconds),
     },
-    resources: { ...DNS_WAIT_RESOURCES, ...Object.fromEntries(Object.entries(options.resources ?? {}).filter(([, v]) => v !== undefined)) },
+    resources: mergeResources(DNS_WAIT_RESOURCES, options.resources),
     writablePaths: [],
   };
 }

@@ -1,7 +1,7 @@
 import { Size, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
-import { AppContainerOptions, DEFAULT_RESOURCES, addContainer, probeOnPort, resolveContainer, volumeNameForPath } from '../lib/container';
+import { AppContainerOptions, DEFAULT_RESOURCES, addContainer, mergeResources, probeOnPort, resolveContainer, volumeNameForPath } from '../lib/container';
 import { AddableCapability, applyPodSecurity, podSecurityContextProps, resolvePodSecurity } from '../lib/pod-security';
 import { Manifest, find, podSpecOf, restrictedViolations, testChart } from './util';
 
@@ -398,5 +398,16 @@ describe('container validation', () => {
 
   test('security context validation runs with the container prop prefix', () => {
     expect(() => resolve({ securityContext: { privileged: true } }, 'app', 'sidecars[0]')).toThrow(/^test\/web: 'sidecars\[0\]\.securityContext\.privileged' must not be true .*got true$/);
+  });
+});
+
+describe('mergeResources', () => {
+  test('merges field by field, later layers winning, undefined never erasing an earlier value', () => {
+    const cpu = kplus.Cpu.millis(250);
+    const merged = mergeResources(DEFAULT_RESOURCES, { cpuLimit: cpu, memoryLimit: undefined }, undefined);
+    expect(merged.cpuLimit).toBe(cpu);
+    expect(merged.memoryLimit).toBe(DEFAULT_RESOURCES.memoryLimit);
+    expect(merged.cpuRequest).toBe(DEFAULT_RESOURCES.cpuRequest);
+    expect(mergeResources()).toEqual({});
   });
 });
