@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { DEV, EnvironmentChart, PROD, buildReferenceApp } from './lib/charts';
+import { DEV, EnvironmentChart, PROD, buildReferenceApp } from './reference-app';
 import { Manifest, allOf, find, podSpecOf, restrictedViolations } from './test/util';
 import { assertRestricted } from './test/util-security';
 

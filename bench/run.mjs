@@ -118,7 +118,7 @@ function projectCopy() {
 
 /** The source files the edit loop touches in turn: main.ts and the library file it leans on most. */
 function editTargets(dir) {
-  const candidates = ['main.ts', 'lib/web-app.ts', 'lib/app.ts'];
+  const candidates = ['main.ts', 'lib/workload/web-app.ts', 'lib/core/app.ts'];
   return candidates.filter((f) => fs.existsSync(path.join(dir, f))).slice(0, 2);
 }
 

@@ -3,8 +3,8 @@
  * Without ports it is a headless Service.
  */
 import { Construct } from 'constructs';
-import { AppService, AppServicePort, PodPort } from '../lib/service';
-import { BackendPort, IBackend, ServiceEndpoint, namespaceOf } from '../lib/wiring';
+import { AppService, AppServicePort, PodPort } from '../lib/network/service';
+import { BackendPort, IBackend, ServiceEndpoint, namespaceOf } from '../lib/network/wiring';
 
 export class FixtureBackend extends Construct implements IBackend {
   public readonly service: AppService;

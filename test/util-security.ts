@@ -5,11 +5,11 @@
  */
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
-import { addContainer, resolveContainer } from '../lib/container';
-import { selectorLabels, recommendedLabels } from '../lib/labels';
-import { applyPodSecurity, podSecurityContextProps, resolvePodSecurity } from '../lib/pod-security';
-import { WorkloadIdentity } from '../lib/service-account';
-import { BackendPort, IBackend, IConsumer, ServiceEndpoint, namespaceOf } from '../lib/wiring';
+import { addContainer, resolveContainer } from '../lib/workload/container';
+import { selectorLabels, recommendedLabels } from '../lib/core/labels';
+import { applyPodSecurity, podSecurityContextProps, resolvePodSecurity } from '../lib/security/pod-security';
+import { WorkloadIdentity } from '../lib/security/service-account';
+import { BackendPort, IBackend, IConsumer, ServiceEndpoint, namespaceOf } from '../lib/network/wiring';
 import { Manifest, restrictedViolations } from './util';
 
 /** The pod spec of any pod-bearing object, or undefined for other kinds. */

@@ -3,10 +3,10 @@
 // bench/run.mjs sets BENCH_SECRET; no secret value lives in source.
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
-import { BundleSecret, ConfigBundle } from '../../lib/config-bundle';
-import { SecretSource } from '../../lib/secret-source';
-import { ServiceType } from '../../lib/service';
-import { WebApp } from '../../lib/web-app';
+import { BundleSecret, ConfigBundle } from '../../lib/config/config-bundle';
+import { SecretSource } from '../../lib/config/secret-source';
+import { ServiceType } from '../../lib/network/service';
+import { WebApp } from '../../lib/workload/web-app';
 
 export const KUBECRAFT_UNIT = 'WebApp + ConfigBundle';
 

@@ -1,7 +1,7 @@
 // Stand-in for the reference app (main.ts), used by bench/run.mjs only when main.ts does not exist:
 // two environments, each a Namespace and one web unit (8 objects per environment).
 import { ApiObject, Chart } from 'cdk8s';
-import { KubecraftApp } from '../../lib/app';
+import { KubecraftApp } from '../../lib/core/app';
 import { PlainWebStack } from './plain-web-stack';
 
 const app = new KubecraftApp();

@@ -7,7 +7,7 @@
 // Run through the fast synth path: node scripts/synth.mjs bench/apps/scale.ts --outdir <dir>
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { KubecraftApp } from '../../lib/app';
+import { KubecraftApp } from '../../lib/core/app';
 import { PlainWebStack } from './plain-web-stack';
 import { kubecraftUnit } from './kubecraft-unit';
 

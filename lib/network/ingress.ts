@@ -1,0 +1,141 @@
+/**
+ * AppIngress: an `networking.k8s.io/v1` Ingress in front of an {@link AppService}: ingress class, one host,
+ * path rules and TLS from an existing Secret, with a stable name.
+ *
+ * @see https://kubernetes.io/docs/concepts/services-networking/ingress/
+ */
+import { Construct } from 'constructs';
+import * as k8s from '../../imports/k8s';
+import { AppIdentity, recommendedLabels } from '../core/labels';
+import { AppService } from './service';
+import { checkDnsSubdomain, checkOneOf, checkUnique, fail, show } from '../internal/validate';
+
+/** How an Ingress path matches request paths. */
+export enum IngressPathType {
+  /** Matches the path and everything below it, by `/`-separated element (`/api` matches `/api/v1`). */
+  PREFIX = 'Prefix',
+  /** Matches the path exactly. */
+  EXACT = 'Exact',
+  /** Up to the ingress controller. */
+  IMPLEMENTATION_SPECIFIC = 'ImplementationSpecific',
+}
+
+/** One path rule. */
+export interface IngressPath {
+  /** The request path, starting with `/`. */
+  readonly path: string;
+  /**
+   * How the path matches.
+   * @default IngressPathType.PREFIX
+   */
+  readonly pathType?: IngressPathType;
+  /**
+   * The Service port (by name) the path routes to.
+   * @default - the Service's first port
+   */
+  readonly portName?: string;
+}
+
+/** Options of an Ingress for a Service (what a workload passes through). */
+export interface AppIngressOptions {
+  /**
+   * The object name.
+   * @default - the Service's name
+   */
+  readonly name?: string;
+  /**
+   * The IngressClass (`nginx`, `traefik`, ...).
+   * @default - the cluster's default IngressClass
+   */
+  readonly className?: string;
+  /**
+   * The host the rules apply to (`www.example.com`, or a wildcard `*.example.com`).
+   * @default - every host
+   */
+  readonly host?: string;
+  /**
+   * The path rules.
+   * @default [{ path: '/', pathType: IngressPathType.PREFIX }]
+   */
+  readonly paths?: IngressPath[];
+  /**
+   * Terminate TLS for `host` with the certificate in this existing `kubernetes.io/tls` Secret (never created here).
+   * @default - no TLS
+   */
+  readonly tlsSecretName?: string;
+  /**
+   * Annotations (controller settings such as `nginx.ingress.kubernetes.io/rewrite-target`).
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
+}
+
+/** Props of {@link AppIngress}. */
+export interface AppIngressProps extends AppIngressOptions {
+  /** The Service traffic goes to. */
+  readonly service: AppService;
+  /**
+   * The identity whose recommended labels go on the Ingress.
+   * @default - `{ name: <name> }`
+   */
+  readonly identity?: AppIdentity;
+}
+
+const WILDCARD_HOST = /^\*\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * An Ingress routing a host's paths to a Service.
+ *
+ * @example
+ * new AppIngress(this, 'web', { service: web.service, className: 'nginx', host: 'www.example.com', tlsSecretName: 'www-tls' });
+ */
+export class AppIngress extends Construct {
+  /** The object name. */
+  public readonly name: string;
+  /** The host, if any. */
+  public readonly host: string | undefined;
+  /** The L1 object: the escape hatch. */
+  public readonly apiObject: k8s.KubeIngress;
+
+  constructor(scope: Construct, id: string, props: AppIngressProps) {
+    super(scope, id);
+    this.name = props.name ?? props.service.name;
+    checkDnsSubdomain(this, 'name', this.name);
+    this.host = props.host;
+    if (this.host !== undefined && !WILDCARD_HOST.test(this.host)) checkDnsSubdomain(this, 'host', this.host);
+    if (props.className !== undefined) checkDnsSubdomain(this, 'className', props.className);
+    if (props.tlsSecretName !== undefined) {
+      checkDnsSubdomain(this, 'tlsSecretName', props.tlsSecretName);
+      if (this.host === undefined) fail(this, 'tlsSecretName', `requires a 'host' (the certificate is served for that host), got tlsSecretName ${show(props.tlsSecretName)} without a host`);
+    }
+    const paths = props.paths ?? [{ path: '/' }];
+    if (paths.length === 0) fail(this, 'paths', 'must contain at least one path, got []');
+    const svc = props.service;
+    const rendered: k8s.HttpIngressPath[] = paths.map((p, i) => {
+      if (!p.path.startsWith('/') || /\s/.test(p.path)) fail(this, `paths[${i}].path`, `must be an absolute path starting with '/', got ${show(p.path)}`);
+      const pathType = p.pathType ?? IngressPathType.PREFIX;
+      checkOneOf(this, `paths[${i}].pathType`, pathType, Object.values(IngressPathType));
+      let port: number;
+      try {
+        port = svc.endpoint.port(p.portName).port;
+      } catch {
+        fail(this, `paths[${i}].portName`, `must name a port of Service ${svc.name} (${svc.backendPorts.map((x) => show(x.name)).join(', ') || 'none'}), got ${show(p.portName)}`);
+      }
+      return { path: p.path, pathType, backend: { service: { name: svc.name, port: { number: port } } } };
+    });
+    checkUnique(this, 'paths[].path', paths.map((p) => `${p.path} (${p.pathType ?? IngressPathType.PREFIX})`));
+
+    this.apiObject = new k8s.KubeIngress(this, 'Resource', {
+      metadata: {
+        name: this.name,
+        labels: recommendedLabels(props.identity ?? { name: this.name }),
+        annotations: props.annotations && Object.keys(props.annotations).length > 0 ? { ...props.annotations } : undefined,
+      },
+      spec: {
+        ingressClassName: props.className,
+        rules: [{ host: this.host, http: { paths: rendered } }],
+        tls: props.tlsSecretName !== undefined ? [{ hosts: [this.host as string], secretName: props.tlsSecretName }] : undefined,
+      },
+    });
+  }
+}

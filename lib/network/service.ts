@@ -1,0 +1,415 @@
+/**
+ * AppService: a Kubernetes Service with everything cdk8s-plus-27's `Service` cannot express — named
+ * `targetPort`s, headless Services without ports, sessionAffinity, externalTrafficPolicy, dual-stack, published
+ * not-ready addresses — with a stable explicit name and its DNS names as typed values.
+ *
+ * It is built on the L1 `KubeService` through typed code (never JSON patches, whose int-or-string fields would
+ * synthesize as `null`), and renders its spec lazily so ports added after construction (`addPort`) are emitted.
+ *
+ * @see https://kubernetes.io/docs/concepts/services-networking/service/
+ */
+import { Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import * as k8s from '../../imports/k8s';
+import { AppIdentity, recommendedLabels } from '../core/labels';
+import { BackendPort, ServiceEndpoint, clusterDomainOf, namespaceOf } from './wiring';
+import { checkDnsLabel, checkInt, checkLabelValue, checkNodePort, checkOneOf, checkPort, checkPortName, fail, show } from '../internal/validate';
+
+/** How a Service is exposed. */
+export enum ServiceType {
+  /** A virtual IP reachable only inside the cluster (the Kubernetes default). */
+  CLUSTER_IP = 'ClusterIP',
+  /** ClusterIP plus a port (30000-32767) opened on every node. */
+  NODE_PORT = 'NodePort',
+  /** NodePort plus an external load balancer provisioned by the cloud provider. */
+  LOAD_BALANCER = 'LoadBalancer',
+}
+
+/** The transport protocol of a Service port: cdk8s-plus's `Protocol` (`TCP`, `UDP`, `SCTP`), the same as container ports'. */
+export const ServiceProtocol = kplus.Protocol;
+/** See {@link ServiceProtocol}. */
+export type ServiceProtocol = kplus.Protocol;
+
+/** Whether connections from one client stick to one pod. */
+export enum SessionAffinity {
+  /** Every connection is balanced independently (the Kubernetes default). */
+  NONE = 'None',
+  /** Connections from the same client IP go to the same pod (for `sessionAffinityTimeoutSeconds`). */
+  CLIENT_IP = 'ClientIP',
+}
+
+/** Where external traffic (NodePort/LoadBalancer) is routed. */
+export enum ExternalTrafficPolicy {
+  /** Any node forwards to any ready pod (even spread, client source IP is lost). */
+  CLUSTER = 'Cluster',
+  /** Only to pods on the receiving node (preserves the client source IP; nodes without a pod fail health checks). */
+  LOCAL = 'Local',
+}
+
+/** Where in-cluster traffic is routed. */
+export enum InternalTrafficPolicy {
+  /** To any ready pod (the Kubernetes default). */
+  CLUSTER = 'Cluster',
+  /** Only to pods on the client's node (dropped if there is none). */
+  LOCAL = 'Local',
+}
+
+/** Single- or dual-stack. */
+export enum IpFamilyPolicy {
+  /** One IP family (the cluster's first). */
+  SINGLE_STACK = 'SingleStack',
+  /** Two families when the cluster is dual-stack, else one. */
+  PREFER_DUAL_STACK = 'PreferDualStack',
+  /** Two families; fails on a single-stack cluster. */
+  REQUIRE_DUAL_STACK = 'RequireDualStack',
+}
+
+/** An IP family. */
+export enum IpFamily {
+  IPV4 = 'IPv4',
+  IPV6 = 'IPv6',
+}
+
+/** One port of a Service. */
+export interface AppServicePort {
+  /**
+   * Port name (IANA service name, e.g. `http`). Required when the Service has more than one port.
+   * @default - unnamed (only allowed for a single-port Service)
+   */
+  readonly name?: string;
+  /** The port clients connect to, 1-65535. */
+  readonly port: number;
+  /**
+   * The pod port traffic goes to: a number, or the name of a container port (`'http'`), which lets the pods
+   * change their port number without touching the Service.
+   * @default - the same as `port`
+   */
+  readonly targetPort?: number | string;
+  /**
+   * The port opened on every node (30000-32767); only for NodePort and LoadBalancer Services.
+   * @default - allocated by the cluster
+   */
+  readonly nodePort?: number;
+  /**
+   * The transport protocol.
+   * @default ServiceProtocol.TCP
+   */
+  readonly protocol?: ServiceProtocol;
+  /**
+   * The application protocol (`http`, `kubernetes.io/h2c`, ...), a hint for proxies and gateways.
+   * @default - none
+   */
+  readonly appProtocol?: string;
+}
+
+/** A container port of the selected pods, used to resolve named target ports (by name and protocol) to numbers. */
+export interface PodPort {
+  /** The container port's name. */
+  readonly name: string;
+  /** Its number. */
+  readonly port: number;
+  /**
+   * Its protocol.
+   * @default ServiceProtocol.TCP
+   */
+  readonly protocol?: ServiceProtocol | string;
+}
+
+/** The options of a Service that workloads (WebApp, ...) pass through unchanged. */
+export interface AppServiceOptions {
+  /**
+   * How the Service is exposed.
+   * @default ServiceType.CLUSTER_IP
+   */
+  readonly type?: ServiceType;
+  /**
+   * Session affinity.
+   * @default - none set (Kubernetes default `None`)
+   */
+  readonly sessionAffinity?: SessionAffinity;
+  /**
+   * How long a ClientIP affinity lasts, 1-86400 seconds; only with `SessionAffinity.CLIENT_IP`.
+   * @default - Kubernetes default (10800)
+   */
+  readonly sessionAffinityTimeoutSeconds?: number;
+  /**
+   * External traffic policy; only for NodePort and LoadBalancer Services.
+   * @default - none set (Kubernetes default `Cluster`)
+   */
+  readonly externalTrafficPolicy?: ExternalTrafficPolicy;
+  /**
+   * Internal traffic policy.
+   * @default - none set (Kubernetes default `Cluster`)
+   */
+  readonly internalTrafficPolicy?: InternalTrafficPolicy;
+  /**
+   * Dual-stack policy.
+   * @default - none set (Kubernetes default `SingleStack`)
+   */
+  readonly ipFamilyPolicy?: IpFamilyPolicy;
+  /**
+   * IP families, in order (at most two, distinct; only one with `SINGLE_STACK`).
+   * @default - chosen by the cluster
+   */
+  readonly ipFamilies?: IpFamily[];
+  /**
+   * Publish the addresses of pods that are not ready (used by StatefulSets for peer discovery).
+   * @default false
+   */
+  readonly publishNotReadyAddresses?: boolean;
+  /**
+   * CIDRs allowed to reach a LoadBalancer (only for `ServiceType.LOAD_BALANCER`).
+   * @default - unrestricted
+   */
+  readonly loadBalancerSourceRanges?: string[];
+  /**
+   * Annotations on the Service (e.g. cloud load balancer settings).
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
+  /**
+   * Extra labels on the Service, merged over the recommended labels.
+   * @default - the recommended labels only
+   */
+  readonly labels?: Record<string, string>;
+}
+
+/** Props of {@link AppService}. */
+export interface AppServiceProps extends AppServiceOptions {
+  /**
+   * The Service name (a DNS-1123 label: it becomes the DNS name `<name>.<namespace>.svc.cluster.local`).
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * The labels that select the pods (all must match). Without a selector, no Endpoints are managed
+   * (you manage EndpointSlices yourself).
+   * @default - no selector
+   */
+  readonly selector?: Record<string, string>;
+  /**
+   * The ports. At least one, unless `headless`.
+   * @default - none (only valid for a headless Service; add ports with `addPort`)
+   */
+  readonly ports?: AppServicePort[];
+  /**
+   * A headless Service (`clusterIP: None`): DNS returns the pod IPs directly (StatefulSet governing Services).
+   * Only with `ServiceType.CLUSTER_IP`; ports are optional.
+   * @default false
+   */
+  readonly headless?: boolean;
+  /**
+   * The container ports of the selected pods. Named `targetPort`s must be one of them; they resolve the
+   * numbers `backendPorts` (and the NetworkPolicies derived from them) need.
+   * @default - none: every `targetPort` must then be a number
+   */
+  readonly podPorts?: PodPort[];
+  /**
+   * The identity whose recommended labels (`app.kubernetes.io/*`) go on the Service.
+   * @default - `{ name: <service name> }`
+   */
+  readonly identity?: AppIdentity;
+}
+
+const MAX_AFFINITY_TIMEOUT = 86400;
+
+/**
+ * A Service with a stable explicit name, typed ports (named `targetPort`s too), and its DNS names as values.
+ *
+ * @example
+ * const svc = new AppService(this, 'api', {
+ *   selector: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api' },
+ *   ports: [{ name: 'http', port: 80, targetPort: 'http' }],
+ *   podPorts: [{ name: 'http', port: 8080 }],
+ * });
+ * svc.endpoint.fqdn; // api.<namespace>.svc.cluster.local
+ */
+export class AppService extends Construct {
+  /** The Service name. */
+  public readonly name: string;
+  /** The resolved Service type. */
+  public readonly type: ServiceType;
+  /** Whether the Service is headless (`clusterIP: None`). */
+  public readonly headless: boolean;
+  /** The namespace (undefined: the chart has none, i.e. `default` at apply time). */
+  public readonly namespace: string | undefined;
+  /** DNS names and URLs of this Service (its `ports` follow `addPort`). */
+  public readonly endpoint: ServiceEndpoint;
+  /** The L1 object: the escape hatch for anything not covered. */
+  public readonly apiObject: k8s.KubeService;
+  /** The pod selector (a copy). */
+  public readonly selector: Record<string, string> | undefined;
+
+  private readonly options: AppServiceOptions;
+  private readonly ports: AppServicePort[] = [];
+  private readonly resolvedPorts: BackendPort[] = [];
+  private readonly podPorts: PodPort[];
+
+  constructor(scope: Construct, id: string, props: AppServiceProps = {}) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    checkDnsLabel(this, 'name', this.name);
+    this.type = props.type ?? ServiceType.CLUSTER_IP;
+    checkOneOf(this, 'type', this.type, Object.values(ServiceType));
+    this.headless = props.headless ?? false;
+    this.namespace = namespaceOf(this);
+    this.options = props;
+    this.podPorts = [...(props.podPorts ?? [])];
+    this.selector = props.selector ? { ...props.selector } : undefined;
+
+    if (this.headless && this.type !== ServiceType.CLUSTER_IP) {
+      fail(this, 'headless', `is only possible with type ClusterIP, got type ${this.type}`);
+    }
+    for (const [k, v] of Object.entries(this.selector ?? {})) checkLabelValue(this, `selector.${k}`, v);
+    this.validateOptions(props);
+
+    this.endpoint = new ServiceEndpoint(this.name, this.namespace ?? 'default', this.resolvedPorts, clusterDomainOf(this));
+
+    const identity = props.identity ?? { name: this.name };
+    this.apiObject = new k8s.KubeService(this, 'Resource', {
+      metadata: {
+        name: this.name,
+        labels: { ...recommendedLabels(identity), ...(props.labels ?? {}) },
+        annotations: props.annotations && Object.keys(props.annotations).length > 0 ? { ...props.annotations } : undefined,
+      },
+      spec: Lazy.any({ produce: () => this.renderSpec() }),
+    });
+
+    (props.ports ?? []).forEach((p, i) => this.addPortAt(p, `ports[${i}]`));
+    this.node.addValidation({
+      validate: () => (!this.headless && this.ports.length === 0 ? [`${this.node.path}: 'ports' must contain at least one port (only a headless Service may have none)`] : []),
+    });
+    if (!this.headless && (props.ports ?? []).length === 0 && props.ports !== undefined) {
+      fail(this, 'ports', 'must contain at least one port (only a headless Service may have none), got []');
+    }
+  }
+
+  /** The Service's ports, with named target ports resolved to numbers (a copy). */
+  public get backendPorts(): BackendPort[] {
+    return [...this.resolvedPorts];
+  }
+
+  /** The ports as declared (a copy). */
+  public get servicePorts(): AppServicePort[] {
+    return [...this.ports];
+  }
+
+  /** Adds a port (validated like the `ports` prop). */
+  public addPort(port: AppServicePort): void {
+    this.addPortAt(port, `ports[${this.ports.length}]`);
+  }
+
+  /** Declares container ports of the selected pods, so named target ports can refer to them. */
+  public addPodPort(port: PodPort): void {
+    this.podPorts.push(port);
+  }
+
+  private addPortAt(p: AppServicePort, prop: string): void {
+    checkPort(this, `${prop}.port`, p.port);
+    if (p.name !== undefined) checkPortName(this, `${prop}.name`, p.name);
+    const protocol = p.protocol ?? ServiceProtocol.TCP;
+    checkOneOf(this, `${prop}.protocol`, protocol, Object.values(ServiceProtocol));
+    if (p.nodePort !== undefined) {
+      if (this.type === ServiceType.CLUSTER_IP) {
+        fail(this, `${prop}.nodePort`, `is only allowed for NodePort and LoadBalancer Services, got ${p.nodePort} on a ClusterIP Service`);
+      }
+      checkNodePort(this, `${prop}.nodePort`, p.nodePort);
+      const clash = this.ports.find((x) => x.nodePort === p.nodePort && (x.protocol ?? ServiceProtocol.TCP) === protocol);
+      if (clash) fail(this, `${prop}.nodePort`, `must be unique, got ${p.nodePort} twice`);
+    }
+    const all = [...this.ports, p];
+    if (all.length > 1) {
+      all.forEach((x) => {
+        if (x.name === undefined) fail(this, `${prop}.name`, `is required on every port of a multi-port Service (port ${x.port} has none)`);
+      });
+    }
+    if (p.name !== undefined && this.ports.some((x) => x.name === p.name)) {
+      fail(this, `${prop}.name`, `must be unique within the Service, got ${show(p.name)} twice`);
+    }
+    if (this.ports.some((x) => x.port === p.port && (x.protocol ?? ServiceProtocol.TCP) === protocol)) {
+      fail(this, `${prop}.port`, `must be unique per protocol within the Service, got ${p.port}/${protocol} twice`);
+    }
+    let targetNumber: number;
+    const target = p.targetPort ?? p.port;
+    if (typeof target === 'number') {
+      checkPort(this, `${prop}.targetPort`, target);
+      targetNumber = target;
+    } else {
+      checkPortName(this, `${prop}.targetPort`, target);
+      const named = this.podPorts.filter((x) => x.name === target);
+      if (named.length === 0) {
+        const known = this.podPorts.map((x) => x.name);
+        fail(this, `${prop}.targetPort`, `names container port ${show(target)}, but the selected pods declare ${known.length ? known.map((x) => show(x)).join(', ') : 'no named ports (pass podPorts)'}`);
+      }
+      // Kubernetes resolves a named targetPort by name and protocol: a port of another protocol gets no endpoints
+      const hit = named.find((x) => (x.protocol ?? ServiceProtocol.TCP) === protocol);
+      if (!hit) {
+        fail(this, `${prop}.targetPort`, `must name a container port of the Service port's protocol ${protocol}, got ${show(target)} (a ${named.map((x) => x.protocol ?? ServiceProtocol.TCP).join('/')} port)`);
+      }
+      targetNumber = hit.port;
+    }
+    this.ports.push(p);
+    this.resolvedPorts.push({ name: p.name ?? '', port: p.port, targetPort: targetNumber, protocol });
+  }
+
+  private validateOptions(o: AppServiceProps): void {
+    const external = this.type === ServiceType.NODE_PORT || this.type === ServiceType.LOAD_BALANCER;
+    if (o.externalTrafficPolicy !== undefined && !external) {
+      fail(this, 'externalTrafficPolicy', `is only allowed for NodePort and LoadBalancer Services, got ${show(o.externalTrafficPolicy)} on a ${this.type} Service`);
+    }
+    if (o.loadBalancerSourceRanges !== undefined && this.type !== ServiceType.LOAD_BALANCER) {
+      fail(this, 'loadBalancerSourceRanges', `is only allowed for LoadBalancer Services, got it on a ${this.type} Service`);
+    }
+    (o.loadBalancerSourceRanges ?? []).forEach((r, i) => {
+      if (!/^[0-9a-fA-F:.]+\/[0-9]{1,3}$/.test(r)) fail(this, `loadBalancerSourceRanges[${i}]`, `must be a CIDR such as "203.0.113.0/24", got ${show(r)}`);
+    });
+    if (o.sessionAffinityTimeoutSeconds !== undefined) {
+      if (o.sessionAffinity !== SessionAffinity.CLIENT_IP) {
+        fail(this, 'sessionAffinityTimeoutSeconds', `requires sessionAffinity ClientIP, got sessionAffinity ${show(o.sessionAffinity)}`);
+      }
+      checkInt(this, 'sessionAffinityTimeoutSeconds', o.sessionAffinityTimeoutSeconds, { min: 1, max: MAX_AFFINITY_TIMEOUT });
+    }
+    const families = o.ipFamilies ?? [];
+    if (families.length > 2) fail(this, 'ipFamilies', `must contain at most two families, got ${show(families)}`);
+    if (new Set(families).size !== families.length) fail(this, 'ipFamilies', `must not repeat a family, got ${show(families)}`);
+    if (families.length === 2 && o.ipFamilyPolicy === IpFamilyPolicy.SINGLE_STACK) {
+      fail(this, 'ipFamilies', `must contain one family with ipFamilyPolicy SingleStack, got ${show(families)}`);
+    }
+    if (families.length === 2 && o.ipFamilyPolicy === undefined) {
+      fail(this, 'ipFamilyPolicy', `must be PreferDualStack or RequireDualStack when two ipFamilies are given, got undefined`);
+    }
+    for (const [k, v] of Object.entries(o.labels ?? {})) checkLabelValue(this, `labels.${k}`, v);
+  }
+
+  private renderSpec(): k8s.ServiceSpec {
+    const o = this.options;
+    const ports: k8s.ServicePort[] = this.ports.map((p) => {
+      const target = p.targetPort ?? p.port;
+      return {
+        name: p.name,
+        port: p.port,
+        targetPort: typeof target === 'number' ? k8s.IntOrString.fromNumber(target) : k8s.IntOrString.fromString(target),
+        nodePort: p.nodePort,
+        protocol: p.protocol ?? ServiceProtocol.TCP,
+        appProtocol: p.appProtocol,
+      };
+    });
+    return {
+      type: this.type,
+      clusterIp: this.headless ? 'None' : undefined,
+      selector: this.selector,
+      ports: ports.length > 0 ? ports : undefined,
+      sessionAffinity: o.sessionAffinity,
+      sessionAffinityConfig: o.sessionAffinityTimeoutSeconds !== undefined
+        ? { clientIp: { timeoutSeconds: o.sessionAffinityTimeoutSeconds } }
+        : undefined,
+      externalTrafficPolicy: o.externalTrafficPolicy,
+      internalTrafficPolicy: o.internalTrafficPolicy,
+      ipFamilyPolicy: o.ipFamilyPolicy,
+      ipFamilies: o.ipFamilies && o.ipFamilies.length > 0 ? [...o.ipFamilies] : undefined,
+      publishNotReadyAddresses: o.publishNotReadyAddresses,
+      loadBalancerSourceRanges: o.loadBalancerSourceRanges ? [...o.loadBalancerSourceRanges] : undefined,
+    };
+  }
+}

@@ -1,0 +1,612 @@
+/**
+ * Storage: StorageClass, static PersistentVolume and PersistentVolumeClaim, and the checks they share with
+ * StatefulSet volume claim templates (quantities, access modes, class references).
+ *
+ * cdk8s-plus-27 has no StorageClass at all, renders claim sizes through `Size.toGibibytes()` (so `500Mi` throws),
+ * emits a PV `claimRef` without a namespace, and its `PersistentVolume.reserve()` makes a claim with no size
+ * (rejected by the API server). The constructs here extend the cdk8s-plus classes where they fit (so they plug
+ * into `kplus.Volume.fromPersistentVolumeClaim`, `container.mount` and friends) and render those fields correctly.
+ *
+ * @see https://kubernetes.io/docs/concepts/storage/storage-classes/
+ * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/
+ */
+import { ApiObject, Size, SizeRoundingBehavior } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import * as kplus from 'cdk8s-plus-27';
+import * as k8s from '../../imports/k8s';
+import { recommendedLabels } from '../core/labels';
+import { clusterScoped } from '../security/namespace';
+import { checkDnsSubdomain, checkLabels, checkOneOf, checkPositiveQuantity, checkUnique, fail, show } from '../internal/validate';
+
+/** The annotation that makes a StorageClass the cluster default. */
+export const DEFAULT_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
+
+/** When a claim against a StorageClass is bound and provisioned. */
+export enum VolumeBindingMode {
+  /**
+   * Provision when the first pod using the claim is scheduled, in that pod's zone/node (topology-aware).
+   */
+  WAIT_FOR_FIRST_CONSUMER = 'WaitForFirstConsumer',
+  /** Provision as soon as the claim is created, wherever the provisioner chooses. */
+  IMMEDIATE = 'Immediate',
+}
+
+/**
+ * What happens to a volume when its claim is deleted: `RETAIN` keeps the volume and its data (the PV becomes
+ * `Released`, an admin reclaims it), `DELETE` deletes them with the claim. This is cdk8s-plus's enum, re-exported.
+ */
+export const ReclaimPolicy = kplus.PersistentVolumeReclaimPolicy;
+/** See {@link ReclaimPolicy}. */
+export type ReclaimPolicy = kplus.PersistentVolumeReclaimPolicy;
+
+/** The type check of a hostPath volume. */
+export enum HostPathType {
+  /** Create an empty directory (0755) if nothing exists at the path. */
+  DIRECTORY_OR_CREATE = 'DirectoryOrCreate',
+  /** A directory must exist at the path. */
+  DIRECTORY = 'Directory',
+  /** Create an empty file (0644) if nothing exists at the path. */
+  FILE_OR_CREATE = 'FileOrCreate',
+  /** A file must exist at the path. */
+  FILE = 'File',
+}
+
+/** A storage size: a Kubernetes quantity string (`10Gi`, `500Mi`) or a cdk8s `Size`. */
+export type StorageSize = string | Size;
+
+/** A StorageClass construct or the name of a class managed elsewhere (`''` means "no class": static PVs only). */
+export type StorageClassRef = StorageClass | string;
+
+const BINARY_UNITS: [string, (s: Size) => number][] = [
+  ['Pi', (s) => s.toPebibytes({ rounding: SizeRoundingBehavior.NONE })],
+  ['Ti', (s) => s.toTebibytes({ rounding: SizeRoundingBehavior.NONE })],
+  ['Gi', (s) => s.toGibibytes({ rounding: SizeRoundingBehavior.NONE })],
+  ['Mi', (s) => s.toMebibytes({ rounding: SizeRoundingBehavior.NONE })],
+  ['Ki', (s) => s.toKibibytes({ rounding: SizeRoundingBehavior.NONE })],
+];
+
+/**
+ * Validates a storage size and returns it as a quantity string: `'10Gi'` stays `'10Gi'`, `Size.mebibytes(512)`
+ * becomes `'512Mi'`. Throws when it is not a quantity or not strictly positive.
+ */
+export function storageQuantity(scope: IConstruct, prop: string, size: StorageSize): string {
+  if (size instanceof Size) {
+    for (const [unit, convert] of BINARY_UNITS) {
+      const n = convert(size);
+      if (Number.isInteger(n) && n > 0) return `${n}${unit}`;
+    }
+    fail(scope, prop, `must be greater than zero, got ${size.toKibibytes({ rounding: SizeRoundingBehavior.NONE })}Ki`);
+  }
+  if (typeof size !== 'string') fail(scope, prop, `must be a Kubernetes quantity such as "10Gi", got ${show(size)}`);
+  checkPositiveQuantity(scope, prop, size);
+  return size.trim();
+}
+
+/** Options of `checkAccessModes`. */
+export interface AccessModeCheckOptions {
+  /**
+   * Reject `ReadOnlyMany` (a freshly provisioned, empty volume nobody can write is useless).
+   * @default false
+   */
+  readonly forbidReadOnlyMany?: boolean;
+}
+
+const ACCESS_MODES = Object.values(kplus.PersistentVolumeAccessMode) as string[];
+
+/**
+ * Validates a list of access modes: non-empty, known values, no duplicates, `ReadWriteOncePod` alone
+ * (the API server rejects it combined with others).
+ */
+export function checkAccessModes(
+  scope: IConstruct,
+  prop: string,
+  modes: readonly kplus.PersistentVolumeAccessMode[],
+  options: AccessModeCheckOptions = {},
+): void {
+  if (!Array.isArray(modes) || modes.length === 0) fail(scope, prop, `must contain at least one access mode (${ACCESS_MODES.join(', ')}), got ${show(modes)}`);
+  for (const m of modes) {
+    if (!ACCESS_MODES.includes(m)) fail(scope, prop, `must contain only ${ACCESS_MODES.join(', ')}, got ${show(m)}`);
+  }
+  checkUnique(scope, prop, modes);
+  if (modes.includes(kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE_POD) && modes.length > 1) {
+    fail(scope, prop, `must not combine ReadWriteOncePod with other access modes, got ${show(modes)}`);
+  }
+  if (options.forbidReadOnlyMany && modes.includes(kplus.PersistentVolumeAccessMode.READ_ONLY_MANY)) {
+    fail(scope, prop, `must not contain ReadOnlyMany: a provisioned claim starts empty and could never be written (use ReadWriteOnce or ReadWriteOncePod), got ${show(modes)}`);
+  }
+}
+
+/** The class name of a `StorageClassRef`, validated (`''` is allowed: it means "no class"). */
+export function storageClassName(scope: IConstruct, prop: string, ref: StorageClassRef): string {
+  if (!(ref instanceof StorageClass) && ref !== '') checkDnsSubdomain(scope, prop, ref);
+  return classNameOf(ref);
+}
+
+/** The class name of a `StorageClassRef`, unvalidated (for the props of a cdk8s-plus super call). */
+function classNameOf(ref: StorageClassRef): string {
+  return ref instanceof StorageClass ? ref.name : ref;
+}
+
+/** Makes `dependent` apply after the StorageClass it uses, when that class is a construct of this app. */
+export function dependOnClass(dependent: IConstruct, ref: StorageClassRef | undefined): void {
+  if (ref instanceof StorageClass) dependent.node.addDependency(ref.apiObject);
+}
+
+function checkReclaimPolicy(scope: IConstruct, policy: ReclaimPolicy): void {
+  checkOneOf(scope, 'reclaimPolicy', policy, Object.values(ReclaimPolicy));
+}
+
+function objectLabels(scope: IConstruct, name: string, extra: Record<string, string> | undefined): Record<string, string> {
+  checkLabels(scope, 'labels', extra ?? {});
+  return { ...recommendedLabels({ name, component: 'storage' }), ...extra };
+}
+
+function resolveName(scope: Construct, id: string, name: string | undefined): string {
+  const n = name ?? id;
+  checkDnsSubdomain(scope, 'name', n);
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// StorageClass
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Props of {@link StorageClass}. */
+export interface StorageClassProps {
+  /**
+   * The class name (what claims put in `storageClassName`).
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** The provisioner (CSI driver name), e.g. `ebs.csi.aws.com`, `pd.csi.storage.gke.io`, `rancher.io/local-path`. */
+  readonly provisioner: string;
+  /**
+   * Provisioner-specific parameters (`type: pd-ssd`).
+   * @default - none
+   */
+  readonly parameters?: Record<string, string>;
+  /**
+   * What happens to dynamically provisioned volumes when their claim is deleted. `RETAIN` keeps the data
+   * (safe for databases); `DELETE` is the Kubernetes default.
+   * @default ReclaimPolicy.RETAIN
+   */
+  readonly reclaimPolicy?: ReclaimPolicy;
+  /**
+   * When volumes are bound and provisioned. `WAIT_FOR_FIRST_CONSUMER` provisions in the zone of the pod.
+   * @default VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER
+   */
+  readonly volumeBindingMode?: VolumeBindingMode;
+  /**
+   * Allow growing a claim by editing its size.
+   * @default false
+   */
+  readonly allowVolumeExpansion?: boolean;
+  /**
+   * Mount options of the provisioned volumes (`['noatime']`).
+   * @default - none
+   */
+  readonly mountOptions?: string[];
+  /**
+   * Mark this class as the cluster default (annotation `storageclass.kubernetes.io/is-default-class: "true"`):
+   * claims without `storageClassName` get it.
+   * @default false
+   */
+  readonly isDefault?: boolean;
+  /**
+   * Extra labels, merged over the recommended ones.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * A StorageClass (cluster-scoped: it never carries a namespace, even in a namespaced chart).
+ *
+ * @example
+ * new StorageClass(this, 'flash', {
+ *   provisioner: 'pd.csi.storage.gke.io',
+ *   parameters: { type: 'pd-ssd' },
+ *   volumeBindingMode: VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER,
+ *   allowVolumeExpansion: true,
+ * });
+ * @see https://kubernetes.io/docs/concepts/storage/storage-classes/
+ */
+export class StorageClass extends Construct {
+  /** The class name. */
+  public readonly name: string;
+  /** The provisioner. */
+  public readonly provisioner: string;
+  /** The resolved reclaim policy. */
+  public readonly reclaimPolicy: ReclaimPolicy;
+  /** The resolved binding mode. */
+  public readonly volumeBindingMode: VolumeBindingMode;
+  /** Whether claims may be grown. */
+  public readonly allowVolumeExpansion: boolean;
+  /** Whether this is the cluster default class. */
+  public readonly isDefault: boolean;
+  /** The L1 object (escape hatch). */
+  public readonly apiObject: k8s.KubeStorageClass;
+
+  constructor(scope: Construct, id: string, props: StorageClassProps) {
+    super(scope, id);
+    this.name = resolveName(this, id, props.name);
+    this.provisioner = props.provisioner;
+    this.reclaimPolicy = props.reclaimPolicy ?? ReclaimPolicy.RETAIN;
+    this.volumeBindingMode = props.volumeBindingMode ?? VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER;
+    this.allowVolumeExpansion = props.allowVolumeExpansion ?? false;
+    this.isDefault = props.isDefault ?? false;
+
+    if (typeof this.provisioner !== 'string' || !/^[A-Za-z0-9]([-A-Za-z0-9_./]{0,61}[A-Za-z0-9])?$/.test(this.provisioner)) {
+      fail(this, 'provisioner', `must be a provisioner name such as "ebs.csi.aws.com" (at most 63 characters), got ${show(this.provisioner)}`);
+    }
+    checkReclaimPolicy(this, this.reclaimPolicy);
+    checkOneOf(this, 'volumeBindingMode', this.volumeBindingMode, Object.values(VolumeBindingMode));
+    for (const o of props.mountOptions ?? []) {
+      if (typeof o !== 'string' || o.trim() === '') fail(this, 'mountOptions', `must not contain empty options, got ${show(o)}`);
+    }
+
+    this.apiObject = new k8s.KubeStorageClass(this, 'Resource', {
+      metadata: {
+        name: this.name,
+        labels: objectLabels(this, this.name, props.labels),
+        annotations: this.isDefault ? { [DEFAULT_CLASS_ANNOTATION]: 'true' } : undefined,
+      },
+      provisioner: this.provisioner,
+      parameters: props.parameters && Object.keys(props.parameters).length ? { ...props.parameters } : undefined,
+      reclaimPolicy: this.reclaimPolicy,
+      volumeBindingMode: this.volumeBindingMode,
+      allowVolumeExpansion: this.allowVolumeExpansion,
+      mountOptions: props.mountOptions?.length ? [...props.mountOptions] : undefined,
+    });
+    clusterScoped(this.apiObject);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// PersistentVolume
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Options of a CSI volume source. */
+export interface CsiSourceOptions {
+  /** The CSI driver name (`ebs.csi.aws.com`). */
+  readonly driver: string;
+  /** The driver's id of the volume (a disk id, a share path...). */
+  readonly volumeHandle: string;
+  /**
+   * Filesystem type to mount (`ext4`).
+   * @default - the driver's default
+   */
+  readonly fsType?: string;
+  /**
+   * Mount read-only.
+   * @default false
+   */
+  readonly readOnly?: boolean;
+  /**
+   * Driver-specific attributes.
+   * @default - none
+   */
+  readonly volumeAttributes?: Record<string, string>;
+}
+
+/** Options of an NFS volume source. */
+export interface NfsSourceOptions {
+  /** The NFS server host name or IP. */
+  readonly server: string;
+  /** The exported path. */
+  readonly path: string;
+  /**
+   * Mount read-only.
+   * @default false
+   */
+  readonly readOnly?: boolean;
+}
+
+/** Where a static PersistentVolume's data lives. */
+export class PersistentVolumeSource {
+  /** A volume served by a CSI driver (the way to reach cloud disks and most storage today). */
+  public static csi(options: CsiSourceOptions): PersistentVolumeSource {
+    return new PersistentVolumeSource('csi', (scope) => {
+      if (!options.driver) fail(scope, 'source.driver', `must be a CSI driver name, got ${show(options.driver)}`);
+      if (!options.volumeHandle) fail(scope, 'source.volumeHandle', `must not be empty, got ${show(options.volumeHandle)}`);
+      return {
+        csi: {
+          driver: options.driver,
+          volumeHandle: options.volumeHandle,
+          fsType: options.fsType,
+          readOnly: options.readOnly,
+          volumeAttributes: options.volumeAttributes,
+        },
+      };
+    });
+  }
+
+  /**
+   * A directory on the node (single-node and test clusters only: the data stays on that node).
+   * The PV itself is allowed; a pod mounts it through a claim, which Pod Security "restricted" accepts.
+   */
+  public static hostPath(path: string, type: HostPathType = HostPathType.DIRECTORY_OR_CREATE): PersistentVolumeSource {
+    return new PersistentVolumeSource('hostPath', (scope) => {
+      if (typeof path !== 'string' || !path.startsWith('/')) fail(scope, 'source.path', `must be an absolute path, got ${show(path)}`);
+      return { hostPath: { path, type } };
+    });
+  }
+
+  /** An NFS export. */
+  public static nfs(options: NfsSourceOptions): PersistentVolumeSource {
+    return new PersistentVolumeSource('nfs', (scope) => {
+      if (!options.server) fail(scope, 'source.server', `must be an NFS server name or IP, got ${show(options.server)}`);
+      if (typeof options.path !== 'string' || !options.path.startsWith('/')) fail(scope, 'source.path', `must be an absolute path, got ${show(options.path)}`);
+      return { nfs: { server: options.server, path: options.path, readOnly: options.readOnly } };
+    });
+  }
+
+  private constructor(
+    /** The source kind (`csi`, `hostPath`, `nfs`). */
+    public readonly kind: string,
+    private readonly render: (scope: IConstruct) => Pick<k8s.PersistentVolumeSpec, 'csi' | 'hostPath' | 'nfs'>,
+  ) {}
+
+  /** @internal */
+  public _toKube(scope: IConstruct): Pick<k8s.PersistentVolumeSpec, 'csi' | 'hostPath' | 'nfs'> {
+    return this.render(scope);
+  }
+}
+
+/** Props of {@link PersistentVolume}. */
+export interface PersistentVolumeProps {
+  /**
+   * The volume name (cluster-wide).
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** The capacity: a quantity (`10Gi`) or a cdk8s `Size`. */
+  readonly size: StorageSize;
+  /** Where the data lives. */
+  readonly source: PersistentVolumeSource;
+  /**
+   * Access modes the volume supports.
+   * @default [ReadWriteOnce]
+   */
+  readonly accessModes?: kplus.PersistentVolumeAccessMode[];
+  /**
+   * What happens to the volume when its claim is deleted.
+   * @default ReclaimPolicy.RETAIN
+   */
+  readonly reclaimPolicy?: ReclaimPolicy;
+  /**
+   * The class of the volume; only claims of the same class bind it. `''` means "no class".
+   * @default - no class
+   */
+  readonly storageClass?: StorageClassRef;
+  /**
+   * Mount options (`['hard', 'nfsvers=4.1']`).
+   * @default - none
+   */
+  readonly mountOptions?: string[];
+  /**
+   * Filesystem or raw block device.
+   * @default kplus.PersistentVolumeMode.FILE_SYSTEM
+   */
+  readonly volumeMode?: kplus.PersistentVolumeMode;
+  /**
+   * Labels, merged over the recommended ones; claims select volumes by them (`selector`).
+   * @default - the recommended labels only
+   */
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * A static PersistentVolume (cluster-scoped) with a CSI, hostPath or NFS source. It is a
+ * `kplus.PersistentVolume`, so it can be bound to a claim or mounted; `reserve()` returns a
+ * {@link PersistentVolumeClaim} that asks for exactly this volume.
+ *
+ * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#persistent-volumes
+ */
+export class PersistentVolume extends kplus.PersistentVolume {
+  /** The capacity as a quantity string (`10Gi`). */
+  public readonly size: string;
+  /** The resolved access modes. */
+  public readonly volumeAccessModes: kplus.PersistentVolumeAccessMode[];
+  /** The labels (claims' selectors match them). */
+  public readonly labels: Record<string, string>;
+  /** The L1 object (escape hatch). */
+  public readonly kubeObject: ApiObject;
+  private readonly source: PersistentVolumeSource;
+  private readonly sourceSpec: Pick<k8s.PersistentVolumeSpec, 'csi' | 'hostPath' | 'nfs'>;
+  private reservedClaim?: PersistentVolumeClaim;
+
+  constructor(scope: Construct, id: string, props: PersistentVolumeProps) {
+    const name = props.name ?? id;
+    const accessModes = props.accessModes ?? [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE];
+    super(scope, id, {
+      metadata: { name },
+      accessModes,
+      reclaimPolicy: props.reclaimPolicy ?? ReclaimPolicy.RETAIN,
+      mountOptions: props.mountOptions,
+      volumeMode: props.volumeMode,
+      storageClassName: props.storageClass === undefined ? undefined : classNameOf(props.storageClass),
+    });
+    checkDnsSubdomain(this, 'name', name);
+    this.size = storageQuantity(this, 'size', props.size);
+    checkAccessModes(this, 'accessModes', accessModes);
+    this.volumeAccessModes = [...accessModes];
+    checkReclaimPolicy(this, this.reclaimPolicy);
+    if (props.storageClass !== undefined) storageClassName(this, 'storageClass', props.storageClass);
+    dependOnClass(this, props.storageClass);
+    if (!(props.source instanceof PersistentVolumeSource)) fail(this, 'source', `must be a PersistentVolumeSource (csi, hostPath or nfs), got ${show(props.source)}`);
+    this.source = props.source;
+    this.sourceSpec = props.source._toKube(this);
+    this.labels = objectLabels(this, name, props.labels);
+    this.kubeObject = ApiObject.of(this);
+    for (const [k, v] of Object.entries(this.labels)) this.kubeObject.metadata.addLabel(k, v);
+    clusterScoped(this.kubeObject);
+  }
+
+  /** The source kind (`csi`, `hostPath`, `nfs`). */
+  public get sourceKind(): string {
+    return this.source.kind;
+  }
+
+  /**
+   * A claim that binds exactly this volume (`volumeName`), with its size, access modes and class, named
+   * `pvc-<volume>` in the chart's namespace. Calling it again returns the same claim.
+   */
+  public reserve(): PersistentVolumeClaim {
+    if (this.reservedClaim) return this.reservedClaim;
+    const claim = new PersistentVolumeClaim(this, 'Claim', {
+      name: `pvc-${this.name}`,
+      size: this.size,
+      accessModes: this.volumeAccessModes,
+      storageClass: this.storageClassName ?? '',
+      volume: this,
+      volumeMode: this.mode,
+    });
+    this.bind(claim);
+    this.reservedClaim = claim;
+    return claim;
+  }
+
+  /** @internal */
+  public _toKube(): k8s.PersistentVolumeSpec {
+    const base = super._toKube();
+    const claim = this.claim;
+    return {
+      ...base,
+      ...this.sourceSpec,
+      capacity: { storage: k8s.Quantity.fromString(this.size) },
+      claimRef: claim ? { name: claim.name, namespace: ApiObject.of(claim).metadata.namespace } : undefined,
+    };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// PersistentVolumeClaim
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Props of {@link PersistentVolumeClaim}. */
+export interface PersistentVolumeClaimProps {
+  /**
+   * The claim name.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** The size requested: a quantity (`10Gi`) or a cdk8s `Size`. */
+  readonly size: StorageSize;
+  /**
+   * Access modes requested.
+   * @default [ReadWriteOnce]
+   */
+  readonly accessModes?: kplus.PersistentVolumeAccessMode[];
+  /**
+   * The class to provision from. `''` binds only static volumes without a class.
+   * @default - the cluster's default class
+   */
+  readonly storageClass?: StorageClassRef;
+  /**
+   * Bind only volumes carrying these labels (static provisioning).
+   * @default - any volume
+   */
+  readonly selector?: Record<string, string>;
+  /**
+   * Bind exactly this volume.
+   * @default - any matching volume, or a new one from the class
+   */
+  readonly volume?: kplus.IPersistentVolume;
+  /**
+   * Filesystem or raw block device.
+   * @default kplus.PersistentVolumeMode.FILE_SYSTEM
+   */
+  readonly volumeMode?: kplus.PersistentVolumeMode;
+  /**
+   * Extra labels, merged over the recommended ones.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+}
+
+/** Options of `PersistentVolumeClaim.toVolume`. */
+export interface ClaimVolumeOptions {
+  /**
+   * The pod volume name.
+   * @default - `pvc-<claim>`
+   */
+  readonly name?: string;
+  /**
+   * Mount the claim read-only.
+   * @default false
+   */
+  readonly readOnly?: boolean;
+}
+
+/**
+ * A PersistentVolumeClaim with an exact size (`500Mi` stays `500Mi`), class and label selector. It is a
+ * `kplus.PersistentVolumeClaim`: `toVolume()` (or `kplus.Volume.fromPersistentVolumeClaim`) turns it into a pod volume.
+ *
+ * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#persistentvolumeclaims
+ */
+export class PersistentVolumeClaim extends kplus.PersistentVolumeClaim {
+  /** The size requested, as a quantity string. */
+  public readonly size: string;
+  /** The resolved access modes. */
+  public readonly claimAccessModes: kplus.PersistentVolumeAccessMode[];
+  /** The label selector, when set. */
+  public readonly selector?: Record<string, string>;
+  /** The L1 object (escape hatch). */
+  public readonly kubeObject: ApiObject;
+  private readonly volumes = new Map<string, { volume: kplus.Volume; readOnly: boolean }>();
+
+  constructor(scope: Construct, id: string, props: PersistentVolumeClaimProps) {
+    const name = props.name ?? id;
+    const accessModes = props.accessModes ?? [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE];
+    super(scope, id, {
+      metadata: { name },
+      accessModes,
+      volumeMode: props.volumeMode,
+      volume: props.volume,
+      storageClassName: props.storageClass === undefined ? undefined : classNameOf(props.storageClass),
+    });
+    checkDnsSubdomain(this, 'name', name);
+    this.size = storageQuantity(this, 'size', props.size);
+    checkAccessModes(this, 'accessModes', accessModes);
+    this.claimAccessModes = [...accessModes];
+    if (props.storageClass !== undefined) storageClassName(this, 'storageClass', props.storageClass);
+    dependOnClass(this, props.storageClass);
+    if (props.selector !== undefined) {
+      if (Object.keys(props.selector).length === 0) fail(this, 'selector', 'must contain at least one label, got {}');
+      checkLabels(this, 'selector', props.selector);
+      this.selector = { ...props.selector };
+    }
+    this.kubeObject = ApiObject.of(this);
+    for (const [k, v] of Object.entries(objectLabels(this, name, props.labels))) this.kubeObject.metadata.addLabel(k, v);
+  }
+
+  /**
+   * A pod volume backed by this claim (one per name: calling it again with the same options returns the same
+   * volume; the same name with another `readOnly` throws).
+   */
+  public toVolume(options: ClaimVolumeOptions = {}): kplus.Volume {
+    const name = options.name ?? `pvc-${this.name}`;
+    const readOnly = options.readOnly ?? false;
+    const existing = this.volumes.get(name);
+    if (existing) {
+      if (existing.readOnly !== readOnly) {
+        fail(this, 'toVolume.name', `${show(name)} is already used by a volume of this claim with readOnly: ${existing.readOnly}, got readOnly: ${readOnly}; give this one its own 'name'`);
+      }
+      return existing.volume;
+    }
+    const volume = kplus.Volume.fromPersistentVolumeClaim(this, `Volume-${name}`, this, { name, readOnly });
+    this.volumes.set(name, { volume, readOnly });
+    return volume;
+  }
+
+  /** @internal */
+  public _toKube(): k8s.PersistentVolumeClaimSpec {
+    const base = super._toKube();
+    return {
+      ...base,
+      resources: { requests: { storage: k8s.Quantity.fromString(this.size) } },
+      selector: this.selector ? { matchLabels: { ...this.selector } } : undefined,
+    };
+  }
+}

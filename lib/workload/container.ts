@@ -1,0 +1,308 @@
+/**
+ * The application container every workload of this library runs: pinned image, named ports, explicit
+ * resources, probes, and a Pod Security "restricted" security context with writable emptyDirs where the
+ * process needs to write.
+ */
+import { ApiObject, JsonPatch, Size } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as kplus from 'cdk8s-plus-27';
+import * as k8s from '../../imports/k8s';
+import { ContainerSecurityOptions, ResolvedPodSecurity, containerSecurityContextProps, podSpecPath } from '../security/pod-security';
+import { checkDnsLabel, checkEnvName, checkImage, checkPort, checkPortName, checkUnique, cpuCores, fail, show } from '../internal/validate';
+
+/** A named container port. */
+export interface ContainerPortSpec {
+  /** Port name (IANA service name: at most 15 characters, e.g. `http`). Services can target it by name. */
+  readonly name: string;
+  /** The port the process listens on, 1-65535. */
+  readonly port: number;
+  /**
+   * The protocol.
+   * @default kplus.Protocol.TCP
+   */
+  readonly protocol?: kplus.Protocol;
+}
+
+/** Requests and limits; any field left out takes its documented default (fields are merged, not replaced). */
+export interface ResourceOptions {
+  /**
+   * CPU requested (what the scheduler reserves).
+   * @default kplus.Cpu.millis(100)
+   */
+  readonly cpuRequest?: kplus.Cpu;
+  /**
+   * CPU limit (throttled above it).
+   * @default kplus.Cpu.millis(500)
+   */
+  readonly cpuLimit?: kplus.Cpu;
+  /**
+   * Memory requested.
+   * @default Size.mebibytes(128)
+   */
+  readonly memoryRequest?: Size;
+  /**
+   * Memory limit (OOM-killed above it).
+   * @default Size.mebibytes(256)
+   */
+  readonly memoryLimit?: Size;
+  /**
+   * Local ephemeral storage requested (container logs, writable layer, emptyDirs).
+   * @default Size.mebibytes(64)
+   */
+  readonly ephemeralStorageRequest?: Size;
+  /**
+   * Local ephemeral storage limit (evicted above it). Covers the writable emptyDirs (64Mi each) and logs.
+   * @default Size.mebibytes(512)
+   */
+  readonly ephemeralStorageLimit?: Size;
+}
+
+/** The documented resource defaults (small, explicit, never cdk8s-plus's 1 CPU / 1.5 CPU). */
+export const DEFAULT_RESOURCES = {
+  cpuRequest: kplus.Cpu.millis(100),
+  cpuLimit: kplus.Cpu.millis(500),
+  memoryRequest: Size.mebibytes(128),
+  memoryLimit: Size.mebibytes(256),
+  ephemeralStorageRequest: Size.mebibytes(64),
+  ephemeralStorageLimit: Size.mebibytes(512),
+} as const;
+
+/** Options of one application container. */
+export interface AppContainerOptions {
+  /** Container image with an explicit tag or digest (`nginx:1.27.3`); `:latest` or no tag is rejected unless `allowLatest`. */
+  readonly image: string;
+  /**
+   * Accept an image without a tag or with `:latest`.
+   * @default false
+   */
+  readonly allowLatest?: boolean;
+  /**
+   * Named ports the container listens on.
+   * @default - no ports
+   */
+  readonly ports?: ContainerPortSpec[];
+  /**
+   * Entrypoint override; `$(VAR)` references to env vars are expanded by Kubernetes.
+   * @default - the image's entrypoint
+   */
+  readonly command?: string[];
+  /**
+   * Arguments; `$(VAR)` references are expanded by Kubernetes.
+   * @default - the image's cmd
+   */
+  readonly args?: string[];
+  /**
+   * Working directory.
+   * @default - the image's
+   */
+  readonly workingDir?: string;
+  /**
+   * Environment variables: literal strings or cdk8s-plus `EnvValue`s (from ConfigMaps, Secrets, fields).
+   * @default - none
+   */
+  readonly env?: Record<string, string | kplus.EnvValue>;
+  /**
+   * Whole ConfigMaps/Secrets as environment (`envFrom`).
+   * @default - none
+   */
+  readonly envFrom?: kplus.EnvFrom[];
+  /**
+   * Resource requests and limits, merged over `DEFAULT_RESOURCES`.
+   * @default DEFAULT_RESOURCES (cpu 100m/500m, memory 128Mi/256Mi, ephemeral storage 64Mi/512Mi)
+   */
+  readonly resources?: ResourceOptions;
+  /**
+   * Readiness probe, or `false` for none.
+   * @default - TCP on the first port when the container has ports
+   */
+  readonly readiness?: kplus.Probe | false;
+  /**
+   * Liveness probe.
+   * @default - none
+   */
+  readonly liveness?: kplus.Probe;
+  /**
+   * Startup probe (holds liveness back while a slow process starts).
+   * @default - none
+   */
+  readonly startup?: kplus.Probe;
+  /**
+   * When the kubelet pulls the image.
+   * @default kplus.ImagePullPolicy.IF_NOT_PRESENT
+   */
+  readonly imagePullPolicy?: kplus.ImagePullPolicy;
+  /**
+   * Container security settings (each default passes Pod Security "restricted").
+   * @default - restricted
+   */
+  readonly securityContext?: ContainerSecurityOptions;
+  /**
+   * Paths the process must write to while the root filesystem is read-only: each gets its own emptyDir.
+   * @default ['/tmp']
+   */
+  readonly writablePaths?: string[];
+}
+
+/**
+ * An init container: runs to completion before the app containers start. Init containers have no probes
+ * (Kubernetes rejects them), so `readiness`, `liveness` and `startup` are not accepted.
+ */
+export interface InitContainerOptions extends Omit<AppContainerOptions, 'readiness' | 'liveness' | 'startup'> {
+  /** Container name (DNS-1123 label, unique in the pod across containers and init containers). */
+  readonly name: string;
+}
+
+/** The resolved, validated form of a container's options. */
+export interface ResolvedContainer {
+  /** The cdk8s-plus container props (without ephemeral storage). */
+  readonly props: kplus.ContainerProps;
+  /** Ephemeral storage in mebibytes (rendered by `addContainer`: cdk8s-plus-27 only renders whole gibibytes). */
+  readonly ephemeralStorage: { readonly requestMi: number; readonly limitMi: number };
+  /** The validated named ports. */
+  readonly ports: ContainerPortSpec[];
+  /** The validated writable paths, one emptyDir each. */
+  readonly writablePaths: string[];
+}
+
+/** Validates options and produces cdk8s-plus container props (does not add the container). */
+export function resolveContainer(
+  scope: Construct,
+  name: string,
+  opts: AppContainerOptions,
+  pod: ResolvedPodSecurity,
+  prop = '',
+): ResolvedContainer {
+  const p = (s: string) => (prop ? `${prop}.${s}` : s);
+  checkDnsLabel(scope, p('name'), name);
+  checkImage(scope, p('image'), opts.image, opts.allowLatest ?? false);
+  const ports = opts.ports ?? [];
+  ports.forEach((port, i) => {
+    checkPortName(scope, p(`ports[${i}].name`), port.name);
+    checkPort(scope, p(`ports[${i}].port`), port.port);
+  });
+  checkUnique(scope, p('ports[].name'), ports.map((x) => x.name));
+  checkUnique(scope, p('ports[].port'), ports.map((x) => `${x.port}/${x.protocol ?? 'TCP'}`));
+
+  const r = { ...DEFAULT_RESOURCES, ...mergeResources(opts.resources) };
+  if (cpuCores(r.cpuLimit) < cpuCores(r.cpuRequest)) {
+    fail(scope, p('resources.cpuLimit'), `must be >= cpuRequest (${r.cpuRequest.amount}), got ${r.cpuLimit.amount}`);
+  }
+  if (r.memoryLimit.toMebibytes() < r.memoryRequest.toMebibytes()) {
+    fail(scope, p('resources.memoryLimit'), `must be >= memoryRequest (${r.memoryRequest.toMebibytes()}Mi), got ${r.memoryLimit.toMebibytes()}Mi`);
+  }
+
+  const ephemeralStorage = { requestMi: r.ephemeralStorageRequest.toMebibytes(), limitMi: r.ephemeralStorageLimit.toMebibytes() };
+  if (ephemeralStorage.limitMi < ephemeralStorage.requestMi) {
+    fail(scope, p('resources.ephemeralStorageLimit'), `must be >= ephemeralStorageRequest (${ephemeralStorage.requestMi}Mi), got ${ephemeralStorage.limitMi}Mi`);
+  }
+
+  const writablePaths = opts.writablePaths ?? ['/tmp'];
+  writablePaths.forEach((w, i) => {
+    if (!w.startsWith('/')) fail(scope, p(`writablePaths[${i}]`), `must be an absolute path, got ${JSON.stringify(w)}`);
+  });
+  checkUnique(scope, p('writablePaths'), writablePaths);
+  const pathByVolume = new Map<string, string>();
+  for (const w of writablePaths) {
+    const vol = volumeNameForPath(w);
+    const other = pathByVolume.get(vol);
+    if (other !== undefined) {
+      fail(scope, p('writablePaths'), `must not contain paths that share a volume name (${show(other)} and ${show(w)} both become ${show(vol)}), got ${show(w)}`);
+    }
+    pathByVolume.set(vol, w);
+  }
+
+  const envVariables: Record<string, kplus.EnvValue> = {};
+  for (const [k, v] of Object.entries(opts.env ?? {})) {
+    checkEnvName(scope, p('env'), k);
+    envVariables[k] = typeof v === 'string' ? kplus.EnvValue.fromValue(v) : v;
+  }
+
+  const firstPort = ports[0]?.port;
+  const readiness = opts.readiness === false
+    ? undefined
+    : probeOnPort(opts.readiness, firstPort) ?? (firstPort !== undefined ? kplus.Probe.fromTcpSocket({ port: firstPort }) : undefined);
+
+  const props: kplus.ContainerProps = {
+    name,
+    image: opts.image,
+    ports: ports.map((x) => ({ name: x.name, number: x.port, protocol: x.protocol ?? kplus.Protocol.TCP })),
+    command: opts.command,
+    args: opts.args,
+    workingDir: opts.workingDir,
+    envVariables,
+    envFrom: opts.envFrom,
+    imagePullPolicy: opts.imagePullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT,
+    resources: {
+      cpu: { request: r.cpuRequest, limit: r.cpuLimit },
+      memory: { request: r.memoryRequest, limit: r.memoryLimit },
+    },
+    readiness,
+    liveness: probeOnPort(opts.liveness, firstPort),
+    startup: probeOnPort(opts.startup, firstPort),
+    securityContext: containerSecurityContextProps(scope, pod, opts.securityContext, p('securityContext')),
+  };
+  return { props, ports, writablePaths, ephemeralStorage };
+}
+
+/** The parts of a cdk8s-plus-27 (2.9.5) Probe that say which port it targets. */
+interface ProbeInternals {
+  readonly probeOptions?: kplus.ProbeOptions;
+  readonly httpGetOptions?: kplus.HttpGetProbeOptions & { readonly path: string };
+  readonly tcpSocketOptions?: kplus.TcpSocketProbeOptions;
+}
+
+/**
+ * cdk8s-plus-27 points an HTTP or TCP probe created without `port` at port 80 (it only knows the deprecated
+ * `portNumber` container prop), whatever the container listens on. A probe without a port targets the app's
+ * first port instead.
+ */
+export function probeOnPort<P extends kplus.Probe | undefined>(probe: P, port: number | undefined): P {
+  if (probe === undefined || port === undefined) return probe;
+  const p = probe as unknown as ProbeInternals;
+  if (p.httpGetOptions && p.httpGetOptions.port === undefined) {
+    const { path, ...options } = p.httpGetOptions;
+    return kplus.Probe.fromHttpGet(path, { ...options, port }) as P;
+  }
+  if (p.tcpSocketOptions && p.tcpSocketOptions.port === undefined) {
+    return kplus.Probe.fromTcpSocket({ ...p.tcpSocketOptions, port }) as P;
+  }
+  return probe;
+}
+
+/**
+ * Merges resource options field by field, later layers winning; a field left undefined never erases an earlier
+ * one (so `{ cpuLimit: x }` over the defaults keeps every other default).
+ */
+export function mergeResources(...layers: (ResourceOptions | undefined)[]): ResourceOptions {
+  const out: Record<string, unknown> = {};
+  for (const layer of layers) {
+    for (const [k, v] of Object.entries(layer ?? {})) if (v !== undefined) out[k] = v;
+  }
+  return out as ResourceOptions;
+}
+
+/** A readable volume name for a writable path: `/tmp` -> `tmp`, `/var/cache/nginx` -> `var-cache-nginx`. */
+export function volumeNameForPath(path: string): string {
+  const n = path.replace(/^\/+|\/+$/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return (n || 'root').slice(0, 63).replace(/-+$/, '');
+}
+
+/**
+ * Adds a resolved container to a workload and mounts one emptyDir per writable path
+ * (volume `<prefix><path-name>`, e.g. `tmp` for the main container, `sidecar-tmp` for others).
+ */
+export function addContainer(scope: Construct, workload: kplus.AbstractPod, resolved: ResolvedContainer, volumePrefix = '', init = false): kplus.Container {
+  const container = init ? workload.addInitContainer(resolved.props) : workload.addContainer(resolved.props);
+  // ephemeral-storage through typed L1 quantities: cdk8s-plus-27 renders it only in whole gibibytes (64Mi throws)
+  const index = (init ? workload.initContainers : workload.containers).indexOf(container);
+  const path = `${podSpecPath(workload)}/${init ? 'initContainers' : 'containers'}/${index}/resources`;
+  const obj = ApiObject.of(workload);
+  obj.addJsonPatch(JsonPatch.add(`${path}/requests/ephemeral-storage`, k8s.Quantity.fromString(`${resolved.ephemeralStorage.requestMi}Mi`)));
+  obj.addJsonPatch(JsonPatch.add(`${path}/limits/ephemeral-storage`, k8s.Quantity.fromString(`${resolved.ephemeralStorage.limitMi}Mi`)));
+  for (const path of resolved.writablePaths) {
+    const volName = `${volumePrefix}${volumeNameForPath(path)}`;
+    const vol = kplus.Volume.fromEmptyDir(scope, `Writable-${volName}`, volName, { sizeLimit: Size.mebibytes(64) });
+    container.mount(path, vol);
+  }
+  return container;
+}

@@ -1,0 +1,146 @@
+/**
+ * PodDisruptionBudget (cdk8s-plus-27 has no L2 for it): limits how many pods of a workload voluntary
+ * disruptions (node drains, cluster upgrades) may take down at once.
+ *
+ * A budget that can never allow a disruption (`minAvailable` >= replicas, `maxUnavailable: 0`) blocks every
+ * node drain forever, so it is rejected at construction.
+ *
+ * @see https://kubernetes.io/docs/tasks/run-application/configure-pdb/
+ */
+import { Construct } from 'constructs';
+import * as k8s from '../../imports/k8s';
+import { AppIdentity, recommendedLabels } from '../core/labels';
+import { checkDnsSubdomain, checkInt, checkIntOrPercent, checkLabelValue, checkOneOf, fail, show } from '../internal/validate';
+
+/** When unhealthy (running but not ready) pods may be evicted. */
+export enum UnhealthyPodEvictionPolicy {
+  /** Only while the budget is met (the Kubernetes default). */
+  IF_HEALTHY_BUDGET = 'IfHealthyBudget',
+  /** Always: a crash-looping pod never blocks a drain (recommended). */
+  ALWAYS_ALLOW = 'AlwaysAllow',
+}
+
+/** The budget itself: set exactly one of `minAvailable` and `maxUnavailable`. */
+export interface DisruptionBudgetOptions {
+  /**
+   * Pods that must stay available: a number or a percentage (`'50%'`, rounded up).
+   * @default - not set (use `maxUnavailable`)
+   */
+  readonly minAvailable?: number | string;
+  /**
+   * Pods that may be unavailable at once: a number or a percentage (`'25%'`, rounded up). At least 1 / 1%.
+   * @default 1 (when `minAvailable` is not set either)
+   */
+  readonly maxUnavailable?: number | string;
+  /**
+   * When unhealthy pods may be evicted (beta in Kubernetes 1.27, on by default).
+   * @default - not set (Kubernetes default `IfHealthyBudget`)
+   */
+  readonly unhealthyPodEvictionPolicy?: UnhealthyPodEvictionPolicy;
+}
+
+/** Props of {@link DisruptionBudget}. */
+export interface DisruptionBudgetProps extends DisruptionBudgetOptions {
+  /** The labels selecting the workload's pods (its selector labels). */
+  readonly selector: Record<string, string>;
+  /**
+   * The workload's replica count (for HPA-scaled workloads: its `minReplicas`), used to check the budget can
+   * allow at least one disruption.
+   * @default - not checked against a replica count
+   */
+  readonly replicas?: number;
+  /**
+   * The object name.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * The identity whose recommended labels go on the object.
+   * @default - `{ name: <name> }`
+   */
+  readonly identity?: AppIdentity;
+}
+
+/**
+ * A `policy/v1` PodDisruptionBudget with a stable name, validated so it can always allow a disruption.
+ *
+ * @example
+ * new DisruptionBudget(this, 'api', { selector: selectorLabels({ name: 'api' }), maxUnavailable: 1, replicas: 3 });
+ */
+export class DisruptionBudget extends Construct {
+  /** The object name. */
+  public readonly name: string;
+  /** The resolved `minAvailable` (undefined when `maxUnavailable` is used). */
+  public readonly minAvailable: number | string | undefined;
+  /** The resolved `maxUnavailable` (undefined when `minAvailable` is used). */
+  public readonly maxUnavailable: number | string | undefined;
+  /** The L1 object: the escape hatch. */
+  public readonly apiObject: k8s.KubePodDisruptionBudget;
+
+  constructor(scope: Construct, id: string, props: DisruptionBudgetProps) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    checkDnsSubdomain(this, 'name', this.name);
+    if (Object.keys(props.selector).length === 0) {
+      fail(this, 'selector', 'must contain at least one label (an empty selector matches every pod of the namespace), got {}');
+    }
+    for (const [k, v] of Object.entries(props.selector)) checkLabelValue(this, `selector.${k}`, v);
+    const { min, max } = validateDisruptionBudget(this, props, props.replicas);
+    this.minAvailable = min;
+    this.maxUnavailable = max;
+
+    this.apiObject = new k8s.KubePodDisruptionBudget(this, 'Resource', {
+      metadata: { name: this.name, labels: recommendedLabels(props.identity ?? { name: this.name }) },
+      spec: {
+        selector: { matchLabels: { ...props.selector } },
+        minAvailable: toIntOrString(min),
+        maxUnavailable: toIntOrString(max),
+        unhealthyPodEvictionPolicy: props.unhealthyPodEvictionPolicy,
+      },
+    });
+  }
+}
+
+function toIntOrString(v: number | string | undefined): k8s.IntOrString | undefined {
+  if (v === undefined) return undefined;
+  return typeof v === 'number' ? k8s.IntOrString.fromNumber(v) : k8s.IntOrString.fromString(v);
+}
+
+/**
+ * Validates a budget against a replica count and resolves the default (`maxUnavailable: 1`). Throws when the
+ * budget could never allow a single voluntary disruption. Percentages are rounded up, as the disruption
+ * controller does. With `replicas` 0 or undefined only the replica-independent checks run.
+ */
+export function validateDisruptionBudget(
+  scope: Construct,
+  opts: DisruptionBudgetOptions,
+  replicas: number | undefined,
+  prop = '',
+): { min: number | string | undefined; max: number | string | undefined } {
+  const p = (s: string) => (prop ? `${prop}.${s}` : s);
+  if (opts.minAvailable !== undefined && opts.maxUnavailable !== undefined) {
+    fail(scope, p('minAvailable'), `must not be set together with 'maxUnavailable' (set one of them), got minAvailable ${show(opts.minAvailable)} and maxUnavailable ${show(opts.maxUnavailable)}`);
+  }
+  if (opts.unhealthyPodEvictionPolicy !== undefined) {
+    checkOneOf(scope, p('unhealthyPodEvictionPolicy'), opts.unhealthyPodEvictionPolicy, Object.values(UnhealthyPodEvictionPolicy));
+  }
+  if (replicas !== undefined) checkInt(scope, p('replicas'), replicas, { min: 0 });
+  const n = replicas ?? 0;
+  if (opts.minAvailable !== undefined) {
+    const v = checkIntOrPercent(scope, p('minAvailable'), opts.minAvailable);
+    const needed = v.percent ? Math.ceil((v.value * n) / 100) : v.value;
+    if (v.percent && v.value === 100) {
+      fail(scope, p('minAvailable'), `must be below 100% (100% never allows a disruption: node drains would block forever), got ${show(opts.minAvailable)}; use a lower value or 'maxUnavailable'`);
+    }
+    if (n > 0 && needed >= n) {
+      fail(scope, p('minAvailable'), `must be lower than the ${n} replica(s) so at least one pod can be disrupted, got ${show(opts.minAvailable)}${v.percent ? ` (${needed} pod(s), rounded up)` : ''}; lower it, add replicas or use 'maxUnavailable'`);
+    }
+    return { min: opts.minAvailable, max: undefined };
+  }
+  const max = opts.maxUnavailable ?? 1;
+  const v = checkIntOrPercent(scope, p('maxUnavailable'), max);
+  if (v.value === 0) {
+    fail(scope, p('maxUnavailable'), `must be at least 1 or 1% (0 never allows a disruption: node drains would block forever), got ${show(max)}`);
+  }
+  return { min: undefined, max };
+}

@@ -1,0 +1,413 @@
+import { Size, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as kplus from 'cdk8s-plus-27';
+import { AppContainerOptions, DEFAULT_RESOURCES, addContainer, mergeResources, probeOnPort, resolveContainer, volumeNameForPath } from '../../lib/workload/container';
+import { AddableCapability, applyPodSecurity, podSecurityContextProps, resolvePodSecurity } from '../../lib/security/pod-security';
+import { Manifest, find, podSpecOf, restrictedViolations, testChart } from '../util';
+
+const IMAGE = 'ghcr.io/acme/api:1.4.2';
+const WEB: AppContainerOptions = { image: IMAGE, ports: [{ name: 'http', port: 8080 }] };
+
+interface Built {
+  readonly scope: Construct;
+  readonly deployment: kplus.Deployment;
+  readonly container: kplus.Container;
+  readonly manifests: Manifest[];
+  readonly spec: Manifest;
+}
+
+/** A bare kplus Deployment `web` in chart `test` (scope path `test/web`), with the container added by `addContainer`. */
+function build(opts: AppContainerOptions = WEB, name = 'app'): Built {
+  const chart = testChart();
+  const scope = new Construct(chart, 'web');
+  const pod = resolvePodSecurity(scope);
+  const deployment = new kplus.Deployment(scope, 'Deployment', {
+    metadata: { name: 'web' },
+    select: false,
+    podMetadata: { labels: { app: 'web' } },
+    securityContext: podSecurityContextProps(pod),
+    automountServiceAccountToken: false,
+  });
+  deployment.select(kplus.LabelSelector.of({ labels: { app: 'web' } }));
+  applyPodSecurity(deployment, pod);
+  const container = addContainer(scope, deployment, resolveContainer(scope, name, opts, pod));
+  const manifests = Testing.synth(chart);
+  return { scope, deployment, container, manifests, spec: podSpecOf(find(manifests, 'Deployment', 'web')) };
+}
+
+function containerOf(spec: Manifest, name: string, init = false): Manifest {
+  const hit = ((init ? spec.initContainers : spec.containers) ?? []).filter((c: Manifest) => c.name === name);
+  if (hit.length !== 1) throw new Error(`expected one container ${name}, found ${hit.length}`);
+  return hit[0];
+}
+
+function volumeOf(spec: Manifest, name: string): Manifest {
+  const hit = (spec.volumes ?? []).filter((v: Manifest) => v.name === name);
+  if (hit.length !== 1) throw new Error(`expected one volume ${name}, found ${hit.length} among ${(spec.volumes ?? []).map((v: Manifest) => v.name).join(', ')}`);
+  return hit[0];
+}
+
+/** Resolves options on a fresh scope at path `test/web` (validation only: nothing is added). */
+function resolve(opts: Partial<AppContainerOptions>, name = 'app', prop = '') {
+  const scope = new Construct(testChart(), 'web');
+  return resolveContainer(scope, name, { image: IMAGE, ...opts }, resolvePodSecurity(scope), prop);
+}
+
+describe('container defaults', () => {
+  test('resources: cpu 100m/500m, memory 128Mi/256Mi, ephemeral storage 64Mi/512Mi, as exact strings', () => {
+    const c = containerOf(build().spec, 'app');
+    expect(c.resources).toEqual({
+      requests: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '64Mi' },
+      limits: { cpu: '500m', memory: '256Mi', 'ephemeral-storage': '512Mi' },
+    });
+  });
+
+  test('DEFAULT_RESOURCES documents the same values', () => {
+    expect(DEFAULT_RESOURCES.cpuRequest.amount).toBe('100m');
+    expect(DEFAULT_RESOURCES.cpuLimit.amount).toBe('500m');
+    expect(DEFAULT_RESOURCES.memoryRequest.toMebibytes()).toBe(128);
+    expect(DEFAULT_RESOURCES.memoryLimit.toMebibytes()).toBe(256);
+    expect(DEFAULT_RESOURCES.ephemeralStorageRequest.toMebibytes()).toBe(64);
+    expect(DEFAULT_RESOURCES.ephemeralStorageLimit.toMebibytes()).toBe(512);
+  });
+
+  test('image as given, pull policy IfNotPresent, named ports with protocol TCP', () => {
+    const c = containerOf(build({ image: IMAGE, ports: [{ name: 'http', port: 8080 }, { name: 'metrics', port: 9090 }] }).spec, 'app');
+    expect(c.image).toBe(IMAGE);
+    expect(c.imagePullPolicy).toBe('IfNotPresent');
+    expect(c.ports).toEqual([
+      { name: 'http', containerPort: 8080, protocol: 'TCP' },
+      { name: 'metrics', containerPort: 9090, protocol: 'TCP' },
+    ]);
+  });
+
+  test('readiness is TCP on the first port; no liveness or startup probe', () => {
+    const c = containerOf(build({ image: IMAGE, ports: [{ name: 'http', port: 8080 }, { name: 'metrics', port: 9090 }] }).spec, 'app');
+    expect(c.readinessProbe.tcpSocket).toEqual({ port: 8080 });
+    expect(c.readinessProbe.httpGet).toBeUndefined();
+    expect(c.livenessProbe).toBeUndefined();
+    expect(c.startupProbe).toBeUndefined();
+  });
+
+  test('no ports: no readiness probe and no ports list', () => {
+    const c = containerOf(build({ image: IMAGE }).spec, 'app');
+    expect(c.readinessProbe).toBeUndefined();
+    expect(c.ports ?? []).toEqual([]);
+  });
+
+  test('readiness: false leaves the probe out even with ports', () => {
+    const c = containerOf(build({ ...WEB, readiness: false }).spec, 'app');
+    expect(c.readinessProbe).toBeUndefined();
+    expect(c.ports).toHaveLength(1);
+  });
+
+  test('one writable emptyDir at /tmp, volume "tmp", 64Mi', () => {
+    const { spec } = build();
+    expect(volumeOf(spec, 'tmp')).toEqual({ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } });
+    expect(spec.volumes).toHaveLength(1);
+    expect(containerOf(spec, 'app').volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+  });
+
+  test('restricted security context on the container; the whole pod passes Pod Security "restricted"', () => {
+    const { spec } = build();
+    expect(containerOf(spec, 'app').securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      runAsGroup: 10001,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(restrictedViolations(spec)).toEqual([]);
+  });
+
+  test('no env, command, args or workingDir unless given', () => {
+    const c = containerOf(build().spec, 'app');
+    expect(c.env).toBeUndefined();
+    expect(c.envFrom).toBeUndefined();
+    expect(c.command).toBeUndefined();
+    expect(c.args).toBeUndefined();
+    expect(c.workingDir).toBeUndefined();
+  });
+
+  test('the returned container is the escape hatch: the one on the workload', () => {
+    const { deployment, container } = build();
+    expect(deployment.containers).toContain(container);
+    expect(container.name).toBe('app');
+  });
+
+  test('resolveContainer exposes the resolved ports, writable paths and ephemeral storage', () => {
+    const r = resolve({ ports: [{ name: 'http', port: 8080 }] });
+    expect(r.ports).toEqual([{ name: 'http', port: 8080 }]);
+    expect(r.writablePaths).toEqual(['/tmp']);
+    expect(r.ephemeralStorage).toEqual({ requestMi: 64, limitMi: 512 });
+    expect(r.props.imagePullPolicy).toBe(kplus.ImagePullPolicy.IF_NOT_PRESENT);
+  });
+});
+
+describe('container overrides', () => {
+  test('resources are merged field by field over the defaults', () => {
+    const c = containerOf(build({ ...WEB, resources: { cpuLimit: kplus.Cpu.millis(1000), memoryRequest: Size.mebibytes(200), ephemeralStorageLimit: Size.gibibytes(1) } }).spec, 'app');
+    expect(c.resources).toEqual({
+      requests: { cpu: '100m', memory: '200Mi', 'ephemeral-storage': '64Mi' },
+      limits: { cpu: '1000m', memory: '256Mi', 'ephemeral-storage': '1024Mi' },
+    });
+  });
+
+  test('a resource field given as undefined keeps its default', () => {
+    const c = containerOf(build({ ...WEB, resources: { cpuRequest: undefined, ephemeralStorageRequest: undefined } }).spec, 'app');
+    expect(c.resources.requests).toEqual({ cpu: '100m', memory: '128Mi', 'ephemeral-storage': '64Mi' });
+  });
+
+  test('ephemeral storage below a gibibyte renders in mebibytes (cdk8s-plus only renders whole gibibytes)', () => {
+    const c = containerOf(build({ ...WEB, resources: { ephemeralStorageRequest: Size.mebibytes(100), ephemeralStorageLimit: Size.mebibytes(300) } }).spec, 'app');
+    expect(c.resources.requests['ephemeral-storage']).toBe('100Mi');
+    expect(c.resources.limits['ephemeral-storage']).toBe('300Mi');
+  });
+
+  test('image pull policy, command, args, workingDir and env are passed through', () => {
+    const c = containerOf(build({
+      ...WEB,
+      imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
+      command: ['/app/server'],
+      args: ['--port', '$(PORT)'],
+      workingDir: '/app',
+      env: { PORT: '8080', 'log.level': kplus.EnvValue.fromValue('debug') },
+    }).spec, 'app');
+    expect(c.imagePullPolicy).toBe('Always');
+    expect(c.command).toEqual(['/app/server']);
+    expect(c.args).toEqual(['--port', '$(PORT)']);
+    expect(c.workingDir).toBe('/app');
+    expect(c.env).toEqual(expect.arrayContaining([{ name: 'PORT', value: '8080' }, { name: 'log.level', value: 'debug' }]));
+    expect(c.env).toHaveLength(2);
+  });
+
+  test('an explicit protocol is kept; the same number on TCP and UDP is allowed', () => {
+    const c = containerOf(build({ image: IMAGE, ports: [{ name: 'dns-tcp', port: 5353 }, { name: 'dns-udp', port: 5353, protocol: kplus.Protocol.UDP }] }).spec, 'app');
+    expect(c.ports).toEqual([
+      { name: 'dns-tcp', containerPort: 5353, protocol: 'TCP' },
+      { name: 'dns-udp', containerPort: 5353, protocol: 'UDP' },
+    ]);
+  });
+
+  test('security context overrides change only the field given', () => {
+    const c = containerOf(build({ ...WEB, securityContext: { readOnlyRootFilesystem: false, addCapabilities: [AddableCapability.NET_BIND_SERVICE] } }).spec, 'app');
+    expect(c.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      readOnlyRootFilesystem: false,
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      runAsGroup: 10001,
+      capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] },
+    });
+  });
+
+  test('writable paths: one emptyDir each, named from the path', () => {
+    const { spec } = build({ ...WEB, writablePaths: ['/var/cache/nginx', '/run', '/tmp'] });
+    for (const name of ['var-cache-nginx', 'run', 'tmp']) {
+      expect(volumeOf(spec, name)).toEqual({ name, emptyDir: { sizeLimit: '64Mi' } });
+    }
+    expect(containerOf(spec, 'app').volumeMounts).toEqual([
+      { name: 'var-cache-nginx', mountPath: '/var/cache/nginx' },
+      { name: 'run', mountPath: '/run' },
+      { name: 'tmp', mountPath: '/tmp' },
+    ]);
+  });
+
+  test('writablePaths: [] mounts nothing', () => {
+    const { spec } = build({ ...WEB, writablePaths: [] });
+    expect(spec.volumes ?? []).toEqual([]);
+    expect(containerOf(spec, 'app').volumeMounts ?? []).toEqual([]);
+  });
+
+  test('a volume prefix names the emptyDirs of a second container apart from the first', () => {
+    const { spec } = (() => {
+      const chart = testChart();
+      const scope = new Construct(chart, 'web');
+      const pod = resolvePodSecurity(scope);
+      const d = new kplus.Deployment(scope, 'Deployment', { metadata: { name: 'web' }, select: false, podMetadata: { labels: { app: 'web' } } });
+      d.select(kplus.LabelSelector.of({ labels: { app: 'web' } }));
+      addContainer(scope, d, resolveContainer(scope, 'app', WEB, pod));
+      addContainer(scope, d, resolveContainer(scope, 'proxy', { image: 'envoyproxy/envoy:v1.31.2', resources: { ephemeralStorageLimit: Size.mebibytes(128) } }, pod), 'proxy-');
+      addContainer(scope, d, resolveContainer(scope, 'init', { image: 'busybox:1.36.1', resources: { ephemeralStorageRequest: Size.mebibytes(16) } }, pod), 'init-', true);
+      return { spec: podSpecOf(find(Testing.synth(chart), 'Deployment', 'web')) };
+    })();
+    expect(containerOf(spec, 'app').volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+    expect(containerOf(spec, 'proxy').volumeMounts).toEqual([{ name: 'proxy-tmp', mountPath: '/tmp' }]);
+    expect(containerOf(spec, 'init', true).volumeMounts).toEqual([{ name: 'init-tmp', mountPath: '/tmp' }]);
+    expect(spec.volumes.map((v: Manifest) => v.name).sort()).toEqual(['init-tmp', 'proxy-tmp', 'tmp']);
+    // ephemeral storage lands on each container's own resources (patched by index)
+    expect(containerOf(spec, 'app').resources.limits['ephemeral-storage']).toBe('512Mi');
+    expect(containerOf(spec, 'proxy').resources.limits['ephemeral-storage']).toBe('128Mi');
+    expect(containerOf(spec, 'init', true).resources.requests['ephemeral-storage']).toBe('16Mi');
+    expect(containerOf(spec, 'init', true).resources.limits['ephemeral-storage']).toBe('512Mi');
+  });
+});
+
+describe('probes target the first port (probeOnPort)', () => {
+  test('HTTP liveness and readiness without a port target the first port, not 80', () => {
+    const c = containerOf(build({
+      image: IMAGE,
+      ports: [{ name: 'http', port: 8080 }, { name: 'admin', port: 9000 }],
+      readiness: kplus.Probe.fromHttpGet('/ready'),
+      liveness: kplus.Probe.fromHttpGet('/healthz', { failureThreshold: 5 }),
+    }).spec, 'app');
+    expect(c.readinessProbe.httpGet).toMatchObject({ path: '/ready', port: 8080 });
+    expect(c.livenessProbe.httpGet).toMatchObject({ path: '/healthz', port: 8080 });
+    expect(c.livenessProbe.failureThreshold).toBe(5);
+  });
+
+  test('TCP startup without a port targets the first port; its options are kept', () => {
+    const c = containerOf(build({ ...WEB, startup: kplus.Probe.fromTcpSocket({ failureThreshold: 30 }) }).spec, 'app');
+    expect(c.startupProbe.tcpSocket).toEqual({ port: 8080 });
+    expect(c.startupProbe.failureThreshold).toBe(30);
+  });
+
+  test('a probe with an explicit port keeps it', () => {
+    const c = containerOf(build({ ...WEB, liveness: kplus.Probe.fromHttpGet('/healthz', { port: 9000 }), readiness: kplus.Probe.fromTcpSocket({ port: 9001 }) }).spec, 'app');
+    expect(c.livenessProbe.httpGet.port).toBe(9000);
+    expect(c.readinessProbe.tcpSocket.port).toBe(9001);
+  });
+
+  test('a command probe is unchanged', () => {
+    const c = containerOf(build({ ...WEB, liveness: kplus.Probe.fromCommand(['pg_isready']) }).spec, 'app');
+    expect(c.livenessProbe.exec).toEqual({ command: ['pg_isready'] });
+    expect(c.livenessProbe.httpGet).toBeUndefined();
+  });
+
+  test('probeOnPort returns the same probe when there is no port to target or nothing to change', () => {
+    const http = kplus.Probe.fromHttpGet('/');
+    expect(probeOnPort(http, undefined)).toBe(http);
+    expect(probeOnPort(undefined, 8080)).toBeUndefined();
+    const pinned = kplus.Probe.fromTcpSocket({ port: 5432 });
+    expect(probeOnPort(pinned, 8080)).toBe(pinned);
+    const cmd = kplus.Probe.fromCommand(['true']);
+    expect(probeOnPort(cmd, 8080)).toBe(cmd);
+  });
+
+  test('without probeOnPort cdk8s-plus would target port 80 (the reason it exists)', () => {
+    const chart = testChart();
+    const d = new kplus.Deployment(chart, 'D', { metadata: { name: 'raw' }, select: false, podMetadata: { labels: { app: 'raw' } } });
+    d.select(kplus.LabelSelector.of({ labels: { app: 'raw' } }));
+    d.addContainer({ name: 'app', image: IMAGE, ports: [{ number: 8080 }], liveness: kplus.Probe.fromHttpGet('/healthz'), securityContext: { ensureNonRoot: false } });
+    expect(containerOf(podSpecOf(find(Testing.synth(chart), 'Deployment', 'raw')), 'app').livenessProbe.httpGet.port).toBe(80);
+  });
+});
+
+describe('volumeNameForPath', () => {
+  test.each([
+    ['/tmp', 'tmp'],
+    ['/var/cache/nginx', 'var-cache-nginx'],
+    ['/var/run/', 'var-run'],
+    ['//data//db', 'data-db'],
+    ['/Data_Dir/.cache', 'data-dir-cache'],
+    ['/', 'root'],
+    ['/_/', 'root'],
+  ])('%p -> %p', (path, name) => {
+    expect(volumeNameForPath(path)).toBe(name);
+  });
+
+  test('a long path is cut to 63 characters without a trailing "-"', () => {
+    const name = volumeNameForPath(`/${'a'.repeat(62)}/b`);
+    expect(name).toBe('a'.repeat(62));
+    expect(volumeNameForPath(`/${'x'.repeat(100)}`)).toHaveLength(63);
+  });
+});
+
+describe('container validation', () => {
+  test.each(['App', 'my_app', '-app', 'a'.repeat(64), ''])('container name %p', (name) => {
+    expect(() => resolve({}, name)).toThrow(new RegExp(`^test/web: 'name' must be a DNS-1123 label .*, got ${JSON.stringify(name)}$`));
+  });
+
+  test('a prop prefix names the nested prop', () => {
+    expect(() => resolve({}, 'Bad', 'sidecars[0]')).toThrow(/^test\/web: 'sidecars\[0\]\.name' must be a DNS-1123 label .*, got "Bad"$/);
+    expect(() => resolve({ ports: [{ name: 'http', port: 0 }] }, 'proxy', 'sidecars[1]')).toThrow(/^test\/web: 'sidecars\[1\]\.ports\[0\]\.port' /);
+  });
+
+  test('image without tag, :latest, and the allowLatest opt-out', () => {
+    expect(() => resolve({ image: 'nginx' })).toThrow(/^test\/web: 'image' must carry an explicit tag or digest .*got "nginx"; set 'allowLatest' to accept it$/);
+    expect(() => resolve({ image: 'localhost:5000/app:latest' })).toThrow(/^test\/web: 'image' must not use the "latest" tag, got "localhost:5000\/app:latest"; pin a version or set 'allowLatest'$/);
+    expect(() => resolve({ image: 'nginx:latest', allowLatest: true })).not.toThrow();
+  });
+
+  test.each<[string, number, string]>([
+    ['HTTP', 8080, "'ports[0].name' must be a port name"],
+    ['a-very-long-port-name', 8080, "'ports[0].name' must be a port name"],
+    ['http', 0, "'ports[0].port' must be a port number between 1 and 65535, got 0"],
+    ['http', 70000, "'ports[0].port' must be a port number between 1 and 65535, got 70000"],
+    ['http', 80.5, "'ports[0].port' must be a port number between 1 and 65535, got 80.5"],
+  ])('port %p %p', (name, port, message) => {
+    expect(() => resolve({ ports: [{ name, port }] })).toThrow(`test/web: ${message}`);
+  });
+
+  test('the second port is named by its index', () => {
+    expect(() => resolve({ ports: [{ name: 'http', port: 8080 }, { name: 'metrics', port: -1 }] })).toThrow(new Error("test/web: 'ports[1].port' must be a port number between 1 and 65535, got -1"));
+  });
+
+  test('duplicate port names', () => {
+    expect(() => resolve({ ports: [{ name: 'http', port: 8080 }, { name: 'http', port: 8081 }] })).toThrow(new Error("test/web: 'ports[].name' must not contain duplicates, got \"http\" twice"));
+  });
+
+  test('duplicate port numbers on the same protocol (TCP by default)', () => {
+    expect(() => resolve({ ports: [{ name: 'http', port: 8080 }, { name: 'alt', port: 8080, protocol: kplus.Protocol.TCP }] })).toThrow(
+      new Error("test/web: 'ports[].port' must not contain duplicates, got \"8080/TCP\" twice"),
+    );
+  });
+
+  test('cpu limit below the request (also across units)', () => {
+    expect(() => resolve({ resources: { cpuRequest: kplus.Cpu.millis(600) } })).toThrow(new Error("test/web: 'resources.cpuLimit' must be >= cpuRequest (600m), got 500m"));
+    expect(() => resolve({ resources: { cpuRequest: kplus.Cpu.units(2), cpuLimit: kplus.Cpu.millis(1500) } })).toThrow(new Error("test/web: 'resources.cpuLimit' must be >= cpuRequest (2), got 1500m"));
+    expect(() => resolve({ resources: { cpuRequest: kplus.Cpu.units(1), cpuLimit: kplus.Cpu.millis(1000) } })).not.toThrow();
+  });
+
+  test('memory limit below the request', () => {
+    expect(() => resolve({ resources: { memoryLimit: Size.mebibytes(64) } })).toThrow(new Error("test/web: 'resources.memoryLimit' must be >= memoryRequest (128Mi), got 64Mi"));
+    expect(() => resolve({ resources: { memoryRequest: Size.gibibytes(1), memoryLimit: Size.mebibytes(1024) } })).not.toThrow();
+  });
+
+  test('ephemeral storage limit below the request', () => {
+    expect(() => resolve({ resources: { ephemeralStorageRequest: Size.gibibytes(1) } })).toThrow(
+      new Error("test/web: 'resources.ephemeralStorageLimit' must be >= ephemeralStorageRequest (1024Mi), got 512Mi"),
+    );
+  });
+
+  test('a relative writable path', () => {
+    expect(() => resolve({ writablePaths: ['/tmp', 'cache'] })).toThrow(new Error("test/web: 'writablePaths[1]' must be an absolute path, got \"cache\""));
+  });
+
+  test('a duplicate writable path', () => {
+    expect(() => resolve({ writablePaths: ['/tmp', '/run', '/tmp'] })).toThrow(new Error("test/web: 'writablePaths' must not contain duplicates, got \"/tmp\" twice"));
+  });
+
+  test('writable paths that would share a volume name are rejected at construction, not by a construct-id clash', () => {
+    expect(() => resolve({ writablePaths: ['/tmp', '/tmp/'] })).toThrow(
+      new Error('test/web: \'writablePaths\' must not contain paths that share a volume name ("/tmp" and "/tmp/" both become "tmp"), got "/tmp/"'),
+    );
+    expect(() => resolve({ writablePaths: ['/var/cache', '/var-cache'] })).toThrow(/^test\/web: 'writablePaths' .*got "\/var-cache"/);
+  });
+
+  test.each(['1PORT', 'MY VAR', 'A=B', ''])('env name %p', (name) => {
+    expect(() => resolve({ env: { [name]: 'x' } })).toThrow(new Error(`test/web: 'env' must only contain valid environment variable names (letters, digits, '_', '-' and '.', not starting with a digit), got ${JSON.stringify(name)}`));
+  });
+
+  test.each(['PORT', '_X', 'log.level', 'my-var', 'A1'])('env name %p is valid', (name) => {
+    expect(() => resolve({ env: { [name]: 'x' } })).not.toThrow();
+  });
+
+  test('security context validation runs with the container prop prefix', () => {
+    expect(() => resolve({ securityContext: { privileged: true } }, 'app', 'sidecars[0]')).toThrow(/^test\/web: 'sidecars\[0\]\.securityContext\.privileged' must not be true .*got true$/);
+  });
+});
+
+describe('mergeResources', () => {
+  test('merges field by field, later layers winning, undefined never erasing an earlier value', () => {
+    const cpu = kplus.Cpu.millis(250);
+    const merged = mergeResources(DEFAULT_RESOURCES, { cpuLimit: cpu, memoryLimit: undefined }, undefined);
+    expect(merged.cpuLimit).toBe(cpu);
+    expect(merged.memoryLimit).toBe(DEFAULT_RESOURCES.memoryLimit);
+    expect(merged.cpuRequest).toBe(DEFAULT_RESOURCES.cpuRequest);
+    expect(mergeResources()).toEqual({});
+  });
+});
