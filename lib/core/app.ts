@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, DependencyGraph, DependencyVertex, Names, Yaml, YamlOutputType } from 'cdk8s';
-import { IConstruct, Node } from 'constructs';
+import { IConstruct } from 'constructs';
+import { installDictionaryChildTables } from '../internal/compat';
 
 /**
  * Props for {@link KubecraftApp}: the same as cdk8s `AppProps` (`outdir` defaults to `$CDK8S_OUTDIR`, else `dist`).
@@ -19,7 +20,7 @@ export type KubecraftAppProps = AppProps;
  *
  * `KubecraftApp` validates and resolves dependencies once, then renders each chart from its own subtree, and
  * writes the same files with the same bytes as `App`. It also keeps thousands of charts from degrading V8 (see
- * `useDictionaryChildTables`): 5000 charts then cost about what 5000 units in one chart cost. Output goes to a temporary directory next to `outdir`
+ * compat `installDictionaryChildTables`, installed by the first KubecraftApp constructed): 5000 charts then cost about what 5000 units in one chart cost. Output goes to a temporary directory next to `outdir`
  * that replaces `outdir` only when everything was written, so a failed synth leaves the previous output
  * untouched, and files of objects that no longer exist never linger.
  *
@@ -33,6 +34,7 @@ export class KubecraftApp extends App {
 
   constructor(props: KubecraftAppProps = {}) {
     super(props);
+    installDictionaryChildTables((root) => root instanceof KubecraftApp);
     this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
   }
 
@@ -141,45 +143,6 @@ export class KubecraftApp extends App {
     }
   }
 }
-
-interface NodeInternals {
-  _children?: Record<string, IConstruct>;
-  _scopes?: IConstruct[];
-  addChild(child: IConstruct, childName: string): void;
-}
-
-const PATCHED = Symbol.for('kubecraft.dictionaryChildTables');
-
-/**
- * Makes every construct in a `KubecraftApp` tree keep its children in a null-prototype object (which V8 holds
- * in dictionary mode) instead of constructs' `{}`.
- *
- * Why: constructs 10 stores children as `this._children = {}; this._children[id] = child`. Every chart whose
- * first child has an id of its own (`web-0`, `web-1`, ...) adds one more hidden-class transition to the map of
- * the empty object literal. With thousands of charts that map's transition table overflows, and from then on
- * V8 allocates and promotes far more for every object literal built by dynamic keys (cdk8s `sanitizeValue`, the
- * `yaml` serializer's `Object.assign({}, ctx, ...)`): measured with 5000 charts of 7 objects, 22 s CPU and
- * 670 MB instead of 7.4 s and 380 MB (and 1.5 GB promoted to the old generation instead of 0.1 GB). A
- * null-prototype object never takes those transitions. Lookups, insertion order and `node.children` are
- * unchanged; only ids that collide with `Object.prototype` members (`constructor`, `toString`) stop being
- * reported as duplicates.
- *
- * The wrapper is installed once on constructs' `Node.prototype.addChild` and acts only on nodes whose root is
- * a `KubecraftApp` (`test/app.test.ts` fails if a constructs upgrade renames the internals it relies on).
- */
-function useDictionaryChildTables(): void {
-  const proto = Node.prototype as unknown as NodeInternals & { [PATCHED]?: boolean };
-  if (proto[PATCHED]) return;
-  const addChild = proto.addChild;
-  proto.addChild = function (this: NodeInternals, child: IConstruct, childName: string): void {
-    if (this._children === undefined && this._scopes?.[0] instanceof KubecraftApp) {
-      this._children = Object.create(null) as Record<string, IConstruct>;
-    }
-    addChild.call(this, child, childName);
-  };
-  proto[PATCHED] = true;
-}
-useDictionaryChildTables();
 
 /** `node.findAll()` memoized per node for one synth, like cdk8s's internal `SynthRequestCache`. */
 class FindAllCache {

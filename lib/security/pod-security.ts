@@ -10,6 +10,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import { checkInt, fail } from '../internal/validate';
+import { podSpecPath } from '../internal/compat';
 
 /** The seccomp profile of a pod. */
 export enum SeccompProfile {
@@ -175,11 +176,4 @@ export function applyPodSecurity(workload: kplus.AbstractPod, resolved: Resolved
   const base = podSpecPath(workload);
   obj.addJsonPatch(JsonPatch.add(`${base}/securityContext/seccompProfile`, { type: resolved.seccompProfile }));
   obj.addJsonPatch(JsonPatch.add(`${base}/enableServiceLinks`, false));
-}
-
-/** The JSON pointer of a workload's pod spec: `/spec` (Pod), `/spec/jobTemplate/spec/template/spec` (CronJob), else `/spec/template/spec`. */
-export function podSpecPath(workload: kplus.AbstractPod): string {
-  if (workload instanceof kplus.Pod) return '/spec';
-  if (workload instanceof kplus.CronJob) return '/spec/jobTemplate/spec/template/spec';
-  return '/spec/template/spec';
 }

@@ -9,7 +9,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
-import * as k8s from '../../imports/k8s';
+import { volumeFromSource } from '../internal/compat';
 import { AppIdentity, LABEL, MANAGED_BY, recommendedLabels } from '../core/labels';
 import { PolicyRule, Role, RoleBinding, Subject } from './rbac';
 import { checkDnsLabel, checkDnsSubdomain, checkInt, fail, show } from '../internal/validate';
@@ -122,16 +122,9 @@ export interface ApiAccessOptions {
 /** The name of the projected token volume. */
 export const API_TOKEN_VOLUME = 'api-token';
 
-/**
- * A volume of raw L1 form. cdk8s-plus-27 has no projected volumes and its `Volume` constructor is private (in
- * the type declarations only): its factories all call it with the L1 volume source, which `_toKube()` renders
- * as is, so a projected source goes through the same path and mounts like any other kplus volume.
- */
-const RawVolume = kplus.Volume as unknown as new (scope: Construct, id: string, name: string, config: Omit<k8s.Volume, 'name'>) => kplus.Volume;
-
 /** The projected volume: a bound ServiceAccount token, the cluster CA bundle and the pod's namespace. */
 export function projectedTokenVolume(scope: Construct, id: string, options: { name?: string; audience?: string; expirationSeconds: number }): kplus.Volume {
-  return new RawVolume(scope, id, options.name ?? API_TOKEN_VOLUME, {
+  return volumeFromSource(scope, id, options.name ?? API_TOKEN_VOLUME, {
     projected: {
       sources: [
         { serviceAccountToken: { audience: options.audience, expirationSeconds: options.expirationSeconds, path: 'token' } },

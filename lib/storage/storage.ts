@@ -14,6 +14,7 @@ import { ApiObject, Size, SizeRoundingBehavior } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../../imports/k8s';
+import { extendRenderedSpec } from '../internal/compat';
 import { recommendedLabels } from '../core/labels';
 import { clusterScoped } from '../security/namespace';
 import { checkDnsSubdomain, checkLabels, checkOneOf, checkPositiveQuantity, checkUnique, fail, show } from '../internal/validate';
@@ -441,6 +442,16 @@ export class PersistentVolume extends kplus.PersistentVolume {
     this.kubeObject = ApiObject.of(this);
     for (const [k, v] of Object.entries(this.labels)) this.kubeObject.metadata.addLabel(k, v);
     clusterScoped(this.kubeObject);
+    // cdk8s-plus-27 renders no CSI/NFS source and only whole-unit capacities
+    extendRenderedSpec<k8s.PersistentVolumeSpec>(this, (base) => {
+      const claim = this.claim;
+      return {
+        ...base,
+        ...this.sourceSpec,
+        capacity: { storage: k8s.Quantity.fromString(this.size) },
+        claimRef: claim ? { name: claim.name, namespace: ApiObject.of(claim).metadata.namespace } : undefined,
+      };
+    });
   }
 
   /** The source kind (`csi`, `hostPath`, `nfs`). */
@@ -467,17 +478,6 @@ export class PersistentVolume extends kplus.PersistentVolume {
     return claim;
   }
 
-  /** @internal */
-  public _toKube(): k8s.PersistentVolumeSpec {
-    const base = super._toKube();
-    const claim = this.claim;
-    return {
-      ...base,
-      ...this.sourceSpec,
-      capacity: { storage: k8s.Quantity.fromString(this.size) },
-      claimRef: claim ? { name: claim.name, namespace: ApiObject.of(claim).metadata.namespace } : undefined,
-    };
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -579,6 +579,12 @@ export class PersistentVolumeClaim extends kplus.PersistentVolumeClaim {
     }
     this.kubeObject = ApiObject.of(this);
     for (const [k, v] of Object.entries(objectLabels(this, name, props.labels))) this.kubeObject.metadata.addLabel(k, v);
+    // cdk8s-plus-27 renders only whole-unit sizes and no selector
+    extendRenderedSpec<k8s.PersistentVolumeClaimSpec>(this, (base) => ({
+      ...base,
+      resources: { requests: { storage: k8s.Quantity.fromString(this.size) } },
+      selector: this.selector ? { matchLabels: { ...this.selector } } : undefined,
+    }));
   }
 
   /**
@@ -598,15 +604,5 @@ export class PersistentVolumeClaim extends kplus.PersistentVolumeClaim {
     const volume = kplus.Volume.fromPersistentVolumeClaim(this, `Volume-${name}`, this, { name, readOnly });
     this.volumes.set(name, { volume, readOnly });
     return volume;
-  }
-
-  /** @internal */
-  public _toKube(): k8s.PersistentVolumeClaimSpec {
-    const base = super._toKube();
-    return {
-      ...base,
-      resources: { requests: { storage: k8s.Quantity.fromString(this.size) } },
-      selector: this.selector ? { matchLabels: { ...this.selector } } : undefined,
-    };
   }
 }

@@ -7,6 +7,7 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
+import { dropPodAddressLabel } from '../internal/compat';
 import * as k8s from '../../imports/k8s';
 import { DisruptionBudgetOptions } from './disruption-budget';
 import { AppIdentity, AppIdentityProps, selectorLabels, versionFromImage } from '../core/labels';
@@ -237,7 +238,7 @@ export function createAppDeployment(scope: Construct, id: string, options: AppDe
   const obj = ApiObject.of(deployment);
   // kplus always adds its construct-path label to the pod template; no selector uses it, so drop it
   // (a moved construct must not change the pods' labels).
-  obj.addJsonPatch(JsonPatch.remove(`/spec/template/metadata/labels/${kplus.Pod.ADDRESS_LABEL.replace(/\//g, '~1')}`));
+  dropPodAddressLabel(deployment);
   obj.addJsonPatch(JsonPatch.add('/spec/revisionHistoryLimit', rollout.revisionHistoryLimit));
   applyPodSecurity(deployment, options.podSecurity);
   if (resolveSpreadAcrossHosts(options.spreadAcrossHosts, options.maxPods)) spreadAcrossHosts(scope, deployment, options.selector);

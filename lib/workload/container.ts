@@ -3,11 +3,12 @@
  * resources, probes, and a Pod Security "restricted" security context with writable emptyDirs where the
  * process needs to write.
  */
-import { ApiObject, JsonPatch, Size } from 'cdk8s';
+import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../../imports/k8s';
-import { ContainerSecurityOptions, ResolvedPodSecurity, containerSecurityContextProps, podSpecPath } from '../security/pod-security';
+import { ContainerSecurityOptions, ResolvedPodSecurity, containerSecurityContextProps } from '../security/pod-security';
+import { patchContainer, probeWithDefaultPort } from '../internal/compat';
 import { checkDnsLabel, checkEnvName, checkImage, checkPort, checkPortName, checkUnique, cpuCores, fail, show } from '../internal/validate';
 
 /** A named container port. */
@@ -220,7 +221,7 @@ export function resolveContainer(
   const firstPort = ports[0]?.port;
   const readiness = opts.readiness === false
     ? undefined
-    : probeOnPort(opts.readiness, firstPort) ?? (firstPort !== undefined ? kplus.Probe.fromTcpSocket({ port: firstPort }) : undefined);
+    : probeWithDefaultPort(opts.readiness, firstPort) ?? (firstPort !== undefined ? kplus.Probe.fromTcpSocket({ port: firstPort }) : undefined);
 
   const props: kplus.ContainerProps = {
     name,
@@ -237,36 +238,11 @@ export function resolveContainer(
       memory: { request: r.memoryRequest, limit: r.memoryLimit },
     },
     readiness,
-    liveness: probeOnPort(opts.liveness, firstPort),
-    startup: probeOnPort(opts.startup, firstPort),
+    liveness: probeWithDefaultPort(opts.liveness, firstPort),
+    startup: probeWithDefaultPort(opts.startup, firstPort),
     securityContext: containerSecurityContextProps(scope, pod, opts.securityContext, p('securityContext')),
   };
   return { props, ports, writablePaths, ephemeralStorage };
-}
-
-/** The parts of a cdk8s-plus-27 (2.9.5) Probe that say which port it targets. */
-interface ProbeInternals {
-  readonly probeOptions?: kplus.ProbeOptions;
-  readonly httpGetOptions?: kplus.HttpGetProbeOptions & { readonly path: string };
-  readonly tcpSocketOptions?: kplus.TcpSocketProbeOptions;
-}
-
-/**
- * cdk8s-plus-27 points an HTTP or TCP probe created without `port` at port 80 (it only knows the deprecated
- * `portNumber` container prop), whatever the container listens on. A probe without a port targets the app's
- * first port instead.
- */
-export function probeOnPort<P extends kplus.Probe | undefined>(probe: P, port: number | undefined): P {
-  if (probe === undefined || port === undefined) return probe;
-  const p = probe as unknown as ProbeInternals;
-  if (p.httpGetOptions && p.httpGetOptions.port === undefined) {
-    const { path, ...options } = p.httpGetOptions;
-    return kplus.Probe.fromHttpGet(path, { ...options, port }) as P;
-  }
-  if (p.tcpSocketOptions && p.tcpSocketOptions.port === undefined) {
-    return kplus.Probe.fromTcpSocket({ ...p.tcpSocketOptions, port }) as P;
-  }
-  return probe;
 }
 
 /**
@@ -294,11 +270,8 @@ export function volumeNameForPath(path: string): string {
 export function addContainer(scope: Construct, workload: kplus.AbstractPod, resolved: ResolvedContainer, volumePrefix = '', init = false): kplus.Container {
   const container = init ? workload.addInitContainer(resolved.props) : workload.addContainer(resolved.props);
   // ephemeral-storage through typed L1 quantities: cdk8s-plus-27 renders it only in whole gibibytes (64Mi throws)
-  const index = (init ? workload.initContainers : workload.containers).indexOf(container);
-  const path = `${podSpecPath(workload)}/${init ? 'initContainers' : 'containers'}/${index}/resources`;
-  const obj = ApiObject.of(workload);
-  obj.addJsonPatch(JsonPatch.add(`${path}/requests/ephemeral-storage`, k8s.Quantity.fromString(`${resolved.ephemeralStorage.requestMi}Mi`)));
-  obj.addJsonPatch(JsonPatch.add(`${path}/limits/ephemeral-storage`, k8s.Quantity.fromString(`${resolved.ephemeralStorage.limitMi}Mi`)));
+  patchContainer(workload, container, '/resources/requests/ephemeral-storage', k8s.Quantity.fromString(`${resolved.ephemeralStorage.requestMi}Mi`));
+  patchContainer(workload, container, '/resources/limits/ephemeral-storage', k8s.Quantity.fromString(`${resolved.ephemeralStorage.limitMi}Mi`));
   for (const path of resolved.writablePaths) {
     const volName = `${volumePrefix}${volumeNameForPath(path)}`;
     const vol = kplus.Volume.fromEmptyDir(scope, `Writable-${volName}`, volName, { sizeLimit: Size.mebibytes(64) });

@@ -8,9 +8,10 @@
  * @see https://kubernetes.io/docs/concepts/workloads/pods/#how-pods-manage-multiple-containers
  * @see https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
  */
-import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
+import { dropPodAddressLabel } from '../internal/compat';
 import { addEnvVariable, createServiceAccount } from './app-workload';
 import { AppContainerOptions, InitContainerOptions, addContainer, resolveContainer } from './container';
 import { LABEL, recommendedLabels, selectorLabels, versionFromImage } from '../core/labels';
@@ -314,7 +315,7 @@ export class AppPod extends Construct implements IConsumer {
       securityContext: podSecurityContextProps(this.podSecurity),
     });
     // the cdk8s-plus address label is derived from the construct path: drop it, our labels identify the pod
-    ApiObject.of(this.pod).addJsonPatch(JsonPatch.remove(`/metadata/labels/${kplus.Pod.ADDRESS_LABEL.replace(/\//g, '~1')}`));
+    dropPodAddressLabel(this.pod);
     applyPodSecurity(this.pod, this.podSecurity);
 
     for (const init of props.initContainers ?? []) addInitContainer(this.pod, init);

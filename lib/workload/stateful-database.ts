@@ -19,6 +19,7 @@ import { ApiObjectMetadataDefinition, Duration, Lazy, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../../imports/k8s';
+import { renderPodSpec, renderStatefulSetUpdateStrategy } from '../internal/compat';
 import { addEnvVariable, createServiceAccount, disruptionBudgetOptions, resolveIdentity } from './app-workload';
 import { AppContainerOptions, ResourceOptions, addContainer, resolveContainer } from './container';
 import { DisruptionBudget, DisruptionBudgetOptions, validateDisruptionBudget } from './disruption-budget';
@@ -377,7 +378,7 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
     this.podManagementPolicy = props.podManagementPolicy ?? kplus.PodManagementPolicy.ORDERED_READY;
     checkOneOf(this, 'podManagementPolicy', this.podManagementPolicy, Object.values(kplus.PodManagementPolicy));
     this.updateStrategy = props.updateStrategy ?? kplus.StatefulSetUpdateStrategy.rollingUpdate();
-    const partition = this.updateStrategy._toKube().rollingUpdate?.partition;
+    const partition = renderStatefulSetUpdateStrategy(this.updateStrategy).rollingUpdate?.partition;
     if (partition !== undefined) {
       if (!Number.isInteger(partition) || partition < 0 || partition > this.replicas) {
         fail(this, 'updateStrategy.partition', `must be between 0 and replicas (${this.replicas}), got ${show(partition)}`);
@@ -659,7 +660,7 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
   }
 
   private renderSpec(): k8s.StatefulSetSpec {
-    const pod = this.statefulSet._toPodSpec();
+    const pod = renderPodSpec(this.statefulSet);
     const main = this.container.name;
     const containers = pod.containers.map((c) => (c.name !== main || this.templates.length === 0 ? c : {
       ...c,
@@ -676,7 +677,7 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
       serviceName: this.serviceName,
       selector: { matchLabels: selector },
       podManagementPolicy: this.podManagementPolicy,
-      updateStrategy: this.updateStrategy._toKube(),
+      updateStrategy: renderStatefulSetUpdateStrategy(this.updateStrategy),
       minReadySeconds: this.minReadySeconds,
       revisionHistoryLimit: this.revisionHistoryLimit,
       persistentVolumeClaimRetentionPolicy: { ...this.pvcRetentionPolicy },

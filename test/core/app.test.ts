@@ -178,8 +178,8 @@ describe('KubecraftApp', () => {
   });
 
   test('keeps children in dictionary-mode tables, in insertion order, only inside a KubecraftApp', () => {
-    // thousands of `{}` children tables with distinct first ids degrade V8 (see useDictionaryChildTables):
-    // this fails if a constructs upgrade renames the internals the fix relies on
+    // thousands of `{}` children tables with distinct first ids degrade V8 (compat installDictionaryChildTables;
+    // its canary is test/internal/compat.test.ts)
     const table = (c: Construct): object | undefined => (c.node as unknown as { _children?: object })._children;
     const ours = new KubecraftApp({ outdir: path.join(tmp, 'ours') });
     const chart = new Chart(ours, 'web-0');

@@ -10,7 +10,6 @@ import {
   applyPodSecurity,
   containerSecurityContextProps,
   podSecurityContextProps,
-  podSpecPath,
   resolvePodSecurity,
 } from '../../lib/security/pod-security';
 import { find, podSpecOf, restrictedViolations, testChart } from '../util';
@@ -65,14 +64,6 @@ describe('pod security defaults', () => {
     const spec = deployment({}, { addCapabilities: [AddableCapability.NET_BIND_SERVICE] });
     expect(spec.containers[0].securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['NET_BIND_SERVICE'] });
     expect(restrictedViolations(spec)).toEqual([]);
-  });
-
-  test('the seccomp patch targets the pod spec of Pods, CronJobs and other workloads', () => {
-    const chart = testChart();
-    expect(podSpecPath(new kplus.Pod(chart, 'p'))).toBe('/spec');
-    expect(podSpecPath(new kplus.CronJob(chart, 'c', { schedule: Cron.daily() }))).toBe('/spec/jobTemplate/spec/template/spec');
-    expect(podSpecPath(new kplus.Job(chart, 'j'))).toBe('/spec/template/spec');
-    expect(podSpecPath(new kplus.Deployment(chart, 'd'))).toBe('/spec/template/spec');
   });
 
   test('a CronJob gets its seccomp profile in the job template', () => {

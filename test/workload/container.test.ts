@@ -1,7 +1,7 @@
 import { Size, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
-import { AppContainerOptions, DEFAULT_RESOURCES, addContainer, mergeResources, probeOnPort, resolveContainer, volumeNameForPath } from '../../lib/workload/container';
+import { AppContainerOptions, DEFAULT_RESOURCES, addContainer, mergeResources, resolveContainer, volumeNameForPath } from '../../lib/workload/container';
 import { AddableCapability, applyPodSecurity, podSecurityContextProps, resolvePodSecurity } from '../../lib/security/pod-security';
 import { Manifest, find, podSpecOf, restrictedViolations, testChart } from '../util';
 
@@ -246,7 +246,7 @@ describe('container overrides', () => {
   });
 });
 
-describe('probes target the first port (probeOnPort)', () => {
+describe('probes target the first port (compat probeWithDefaultPort)', () => {
   test('HTTP liveness and readiness without a port target the first port, not 80', () => {
     const c = containerOf(build({
       image: IMAGE,
@@ -275,24 +275,6 @@ describe('probes target the first port (probeOnPort)', () => {
     const c = containerOf(build({ ...WEB, liveness: kplus.Probe.fromCommand(['pg_isready']) }).spec, 'app');
     expect(c.livenessProbe.exec).toEqual({ command: ['pg_isready'] });
     expect(c.livenessProbe.httpGet).toBeUndefined();
-  });
-
-  test('probeOnPort returns the same probe when there is no port to target or nothing to change', () => {
-    const http = kplus.Probe.fromHttpGet('/');
-    expect(probeOnPort(http, undefined)).toBe(http);
-    expect(probeOnPort(undefined, 8080)).toBeUndefined();
-    const pinned = kplus.Probe.fromTcpSocket({ port: 5432 });
-    expect(probeOnPort(pinned, 8080)).toBe(pinned);
-    const cmd = kplus.Probe.fromCommand(['true']);
-    expect(probeOnPort(cmd, 8080)).toBe(cmd);
-  });
-
-  test('without probeOnPort cdk8s-plus would target port 80 (the reason it exists)', () => {
-    const chart = testChart();
-    const d = new kplus.Deployment(chart, 'D', { metadata: { name: 'raw' }, select: false, podMetadata: { labels: { app: 'raw' } } });
-    d.select(kplus.LabelSelector.of({ labels: { app: 'raw' } }));
-    d.addContainer({ name: 'app', image: IMAGE, ports: [{ number: 8080 }], liveness: kplus.Probe.fromHttpGet('/healthz'), securityContext: { ensureNonRoot: false } });
-    expect(containerOf(podSpecOf(find(Testing.synth(chart), 'Deployment', 'raw')), 'app').livenessProbe.httpGet.port).toBe(80);
   });
 });
 
