@@ -1,5 +1,6 @@
 // The library as an npm package: build, `npm pack`, install the tarball into a temporary cdk8s app outside the
-// repository, compile an app there that subclasses WebApp and adds a container port, and synthesize it.
+// repository, compile an app there that subclasses WebApp and adds a container port, and synthesize it; the peers
+// (cdk8s, cdk8s-plus-27, constructs) exist once in the app's tree.
 // Run with `node --test test/package/` (part of .ci/run).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -51,6 +52,18 @@ const chart = new Chart(app, 'shop', { namespace: 'shop' });
 new MeteredWebApp(chart, 'cart', { image: 'ghcr.io/example/cart:1.4.2', ports: [{ name: 'http', port: 8080 }] });
 app.synth();
 `);
+    // cdk8s, cdk8s-plus-27 and constructs are peers: npm installs them once, at the app's top level, so the
+    // library and the app share one `constructs` (instanceof Construct and the compat patches depend on it)
+    assert.deepEqual(Object.keys(pkg.peerDependencies).sort(), ['cdk8s', 'cdk8s-plus-27', 'constructs']);
+    assert.equal(pkg.dependencies?.constructs, undefined, 'constructs is not a direct dependency');
+    for (const peer of ['constructs', 'cdk8s', 'cdk8s-plus-27']) {
+      const copies = run('find', ['.', '-type', 'f', '-path', `*/node_modules/${peer}/package.json`], app)
+        .split('\n').filter(Boolean).map((f) => f.replace(/^\.\//, '')).filter((f) => JSON.parse(readFileSync(join(app, f), 'utf8')).name === peer);
+      assert.deepEqual(copies, [`node_modules/${peer}/package.json`], `exactly one copy of ${peer} in the consumer's tree`);
+    }
+    const resolvedFrom = (dir) => run('node', ['-p', "require.resolve('constructs')"], dir).trim();
+    assert.equal(resolvedFrom(join(app, 'node_modules', 'kubecraft')), resolvedFrom(app), 'the library resolves the app\'s constructs');
+
     run(join(app, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], app);
     run('node', ['out/main.js'], app);
 
