@@ -772,7 +772,8 @@ export class DatabasePreset {
     }
     const uid = options.uid ?? DEFAULT_USER_ID;
     const dataPath = '/var/lib/postgresql/data';
-    const ready = ['pg_isready', '-h', '127.0.0.1', '-p', '5432'];
+    // -U: libpq needs a user name, and a uid without a passwd entry (10001 in the official image) has none
+    const ready = ['pg_isready', '-U', typeof options.env?.POSTGRES_USER === 'string' ? options.env.POSTGRES_USER : 'postgres', '-h', '127.0.0.1', '-p', '5432'];
     return {
       image: `${options.repository ?? 'postgres'}:${options.version}`,
       ports: [{ name: 'postgres', port: 5432 }],

@@ -389,6 +389,14 @@ describe('StatefulDatabase', () => {
   });
 
   describe('DatabasePreset.postgres', () => {
+    test('pg_isready names the POSTGRES_USER given as a literal env value', () => {
+      const chart = testChart();
+      new StatefulDatabase(chart, 'db', DatabasePreset.postgres({ version: '16.4', env: { POSTGRES_USER: 'shop' } }));
+      const c = mainContainer(find(synthAll(chart), 'StatefulSet', 'db'), 'db');
+      expect(c.readinessProbe.exec.command).toEqual(['pg_isready', '-U', 'shop', '-h', '127.0.0.1', '-p', '5432']);
+      expect(c.startupProbe.exec.command).toEqual(c.readinessProbe.exec.command);
+    });
+
     test('image, port 5432, data claim with PGDATA in a subdirectory, pg_isready and TCP probes, uid 10001, writable dirs', () => {
       const chart = testChart();
       const flash = new StorageClass(chart, 'flash', { provisioner: 'x.io/y' });
@@ -398,7 +406,8 @@ describe('StatefulDatabase', () => {
       expect(c.image).toBe('postgres:16.4');
       expect(c.ports).toEqual([{ name: 'postgres', containerPort: 5432, protocol: 'TCP' }]);
       expect(c.env).toContainEqual({ name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' });
-      expect(c.readinessProbe.exec.command[0]).toBe('pg_isready');
+      // a user name for libpq: uid 10001 has no passwd entry, so without -U pg_isready answers "no attempt"
+      expect(c.readinessProbe.exec.command).toEqual(['pg_isready', '-U', 'postgres', '-h', '127.0.0.1', '-p', '5432']);
       expect(c.livenessProbe.tcpSocket).toEqual({ port: 5432 });
       expect(c.livenessProbe).not.toEqual(c.readinessProbe);
       expect(c.startupProbe.exec.command[0]).toBe('pg_isready');
