@@ -5,7 +5,7 @@
 //
 //   <!-- example:web-app -->            (generated: the code of docs/examples/web-app.ts and the YAML it synthesizes)
 //   <!-- /example -->
-//   <!-- file:docs/examples/consumer/cdk8s.yaml -->   (generated: the file, verbatim)
+//   <!-- file:docs/examples/consumer/cdk8s.yaml -->   (generated: the file, verbatim; `x.json#a,b`: keys a, b)
 //   <!-- /file -->
 //
 //   node scripts/docs-examples.mjs            rewrite every page (npm run docs:examples)
@@ -369,11 +369,23 @@ function renderExample(region, result) {
   return parts.join('\n\n');
 }
 
+/** A file of the repository, verbatim; `file.json#a,b` shows only the top-level keys a and b of a JSON file. */
 function renderFile(name) {
-  const file = path.join(ROOT, name);
-  const ext = path.extname(name).slice(1);
+  const [rel, keys] = name.split('#');
+  const file = path.join(ROOT, rel);
+  if (!fs.existsSync(file)) throw new Error(`file ${rel} does not exist`);
+  const ext = path.extname(rel).slice(1);
   const lang = { yml: 'yaml', mjs: 'js', cjs: 'js', sh: 'sh', json: 'json', yaml: 'yaml', ts: 'ts', toml: 'toml' }[ext] ?? '';
-  return fenced(lang, fs.readFileSync(file, 'utf8').replace(/\n+$/, ''));
+  let text = fs.readFileSync(file, 'utf8').replace(/\n+$/, '');
+  if (keys !== undefined) {
+    if (ext !== 'json') throw new Error(`file:${name}: '#keys' works for JSON files only`);
+    const all = JSON.parse(text);
+    const picked = {};
+    for (const k of keys.split(',')) if (k in all) picked[k] = all[k];
+    if (Object.keys(picked).length === 0) throw new Error(`file:${name}: ${rel} has none of the keys ${keys}`);
+    text = JSON.stringify(picked, null, 2);
+  }
+  return fenced(lang, text);
 }
 
 /** First differing line of two texts, for a readable failure. */
@@ -423,7 +435,6 @@ export function run({ write = false, pages = listPages() } = {}) {
       let body;
       try {
         if (region.kind === 'file') {
-          if (!fs.existsSync(path.join(ROOT, region.name))) throw new Error(`file ${region.name} does not exist`);
           body = renderFile(region.name);
         } else {
           used.add(region.name);
