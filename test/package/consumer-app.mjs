@@ -30,9 +30,10 @@ export function consumerMain() {
 
 /**
  * Creates the consumer app in `dir` depending on `tarball`, and installs it (from the npm cache where possible).
- * `devDependencies` adds packages (name -> version), e.g. ts-node for the benchmark's default-template baseline.
+ * `devDependencies` adds packages (name -> version), e.g. ts-node for the benchmark's default-template baseline;
+ * `installArgs` are added to `npm install` (e.g. `--omit=optional`).
  */
-export function createConsumer(dir, tarball, { devDependencies = {} } = {}) {
+export function createConsumer(dir, tarball, { devDependencies = {}, installArgs = [] } = {}) {
   mkdirSync(dir, { recursive: true });
   const pkg = JSON.parse(readFileSync(join(CONSUMER_DOCS, 'package.example.json'), 'utf8'));
   pkg.dependencies.kubecraft = `file:${tarball}`;
@@ -41,6 +42,6 @@ export function createConsumer(dir, tarball, { devDependencies = {} } = {}) {
   cpSync(join(CONSUMER_DOCS, 'tsconfig.example.json'), join(dir, 'tsconfig.json'));
   cpSync(join(CONSUMER_DOCS, 'cdk8s.yaml'), join(dir, 'cdk8s.yaml'));
   writeFileSync(join(dir, 'main.ts'), consumerMain());
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], dir);
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...installArgs], dir);
   return dir;
 }
