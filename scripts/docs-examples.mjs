@@ -15,7 +15,7 @@
 // Marker options (after the name, space separated), documented in docs/README.md:
 //   show=ts,yaml (default): any of ts, yaml, list (kind and name of each object), error   what to generate
 //   objects=Kind/name,Kind/namespace/name,Kind               only these objects, in this order (default: all)
-//   path=spec.template.spec                                 only this field of each object
+//   path=spec.replicas,spec.strategy                      only these fields of each object (nested as in it)
 //   region=name                                             only `// #region name` of the code
 //   fold                                                    the YAML inside a <details> block
 //
@@ -310,6 +310,20 @@ function pick(obj, dotted) {
   return v;
 }
 
+/** Only the given dotted fields of an object, nested as in the object (in the order given). */
+function pickFields(obj, paths) {
+  const out = {};
+  for (const dotted of paths) {
+    const value = pick(obj, dotted);
+    if (value === undefined) return { missing: dotted };
+    const keys = dotted.split('.');
+    let at = out;
+    for (const k of keys.slice(0, -1)) at = at[k] ??= {};
+    at[keys[keys.length - 1]] = value;
+  }
+  return { out };
+}
+
 /** The YAML shown for an example. */
 export function renderYaml(name, files, options) {
   const all = files.flatMap((f) => f.docs.map((d) => ({ ...d, file: f.name })));
@@ -330,9 +344,9 @@ export function renderYaml(name, files, options) {
   for (const d of chosen) {
     let text = d.text;
     if (options.path) {
-      const value = pick(d.obj, options.path);
-      if (value === undefined) throw new Error(`example ${name}: ${idOf(d.obj)} has no field ${options.path}`);
-      text = `# ${idOf(d.obj)}: ${options.path}\n${stringify(value, { lineWidth: 0 })}`;
+      const { out: fields, missing } = pickFields(d.obj, options.path.split(','));
+      if (missing) throw new Error(`example ${name}: ${idOf(d.obj)} has no field ${missing}`);
+      text = `# ${idOf(d.obj)}, in part\n${stringify(fields, { lineWidth: 0 })}`;
     }
     if (multiFile && d.file !== lastFile) {
       text = `# ${d.file}\n${text}`;
@@ -404,7 +418,9 @@ function firstDifference(want, got) {
  * Processes every page. Returns { problems, stale, updated, examples } without writing unless `write`.
  * problems: [{ file, line?, message }] (stale regions included, with what to run).
  */
-export function run({ write = false, pages = listPages() } = {}) {
+export function run({ write = false, pages } = {}) {
+  const allPages = pages === undefined;
+  pages ??= listPages();
   registerTypeScript(ROOT);
   const problems = [];
   const results = new Map();
@@ -465,7 +481,7 @@ export function run({ write = false, pages = listPages() } = {}) {
     }
   }
 
-  for (const name of listExamples()) {
+  for (const name of allPages ? listExamples() : []) {
     if (used.has(name)) continue;
     // run it anyway, so an example no page shows yet still has to work
     const r = exampleResult(name);
