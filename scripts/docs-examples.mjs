@@ -466,6 +466,9 @@ export function run({ write = false, pages } = {}) {
         problems.push({ ...where, message: e.message });
         continue;
       }
+      // a marker indented (in a list item, say) indents what it generates the same way
+      const indent = /^\s*/.exec(lines[region.start])[0];
+      if (indent) body = body.split('\n').map((l) => (l === '' ? l : indent + l)).join('\n');
       if (body !== region.body) {
         if (write) {
           out.splice(region.start + 1, region.end - region.start - 1, ...body.split('\n'));
