@@ -34,11 +34,12 @@ import { registerTypeScript } from './synth.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const EXAMPLES = path.join(ROOT, 'docs', 'examples');
 const LIB_ENTRY = path.join(ROOT, 'lib');
+const REFERENCE_APP = path.join(ROOT, 'reference-app');
 const COMMAND = 'npm run docs:examples';
 
 const OPEN = /^<!-- example:([a-z0-9][a-z0-9/-]*)((?:\s+[^\s>]+)*)\s*-->$/;
 const CLOSE = '<!-- /example -->';
-const FILE_OPEN = /^<!-- file:([^\s>]+)\s*-->$/;
+const FILE_OPEN = /^<!-- file:([^\s>#]+(?:#[^>]*?)?)\s*-->$/;
 const FILE_CLOSE = '<!-- /file -->';
 const SHOW = new Set(['ts', 'yaml', 'list', 'error']);
 
@@ -209,6 +210,7 @@ function checkImports(name, file, source, problems) {
     const target = path.resolve(path.dirname(file), spec);
     if (target === LIB_ENTRY || target === path.join(LIB_ENTRY, 'index')) continue;
     if (target.startsWith(EXAMPLES + path.sep)) continue; // a helper next to the examples
+    if (target === REFERENCE_APP || target.startsWith(REFERENCE_APP + path.sep)) continue; // the reference app's charts
     problems.push({ file: rel(file), message: `example ${name} imports '${spec}': import the library from its public entry only ('${path.relative(path.dirname(file), LIB_ENTRY).split(path.sep).join('/')}', shown as 'kubecraft')` });
   }
 }
@@ -378,9 +380,29 @@ function renderExample(region, result) {
     const yaml = fenced('yaml', renderYaml(name, result.files, options));
     parts.push(options.fold ? `<details><summary>YAML it synthesizes</summary>\n\n${yaml}\n\n</details>` : yaml);
   }
-  if (options.show.includes('list')) parts.push(fenced('text', renderList(name, result.files, options)));
+  if (options.show.includes('list')) {
+    const listing = fenced('text', renderList(name, result.files, options));
+    parts.push(options.fold && !options.show.includes('yaml') ? `<details><summary>What it synthesizes</summary>\n\n${listing}\n\n</details>` : listing);
+  }
   if (options.show.includes('error')) parts.push(fenced('text', result.error));
   return parts.join('\n\n');
+}
+
+/**
+ * The body of a Markdown section, as is (not fenced): the lines after the heading whose title starts with `title`
+ * (after an optional `N. ` numbering), up to the next heading of the same or a higher level.
+ */
+function markdownSection(name, text, title) {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => {
+    const m = /^(#+)\s+(?:\d+\.\s+)?(.*)$/.exec(l);
+    return m && m[2].startsWith(title);
+  });
+  if (start < 0) throw new Error(`file:${name}: no heading starting with "${title}"`);
+  const level = /^#+/.exec(lines[start])[0].length;
+  let end = lines.findIndex((l, i) => i > start && /^#+\s/.test(l) && /^#+/.exec(l)[0].length <= level);
+  if (end < 0) end = lines.length;
+  return lines.slice(start + 1, end).join('\n').trim();
 }
 
 /** A file of the repository, verbatim; `file.json#a,b` shows only the top-level keys a and b of a JSON file. */
@@ -391,8 +413,9 @@ function renderFile(name) {
   const ext = path.extname(rel).slice(1);
   const lang = { yml: 'yaml', mjs: 'js', cjs: 'js', sh: 'sh', json: 'json', yaml: 'yaml', ts: 'ts', toml: 'toml' }[ext] ?? '';
   let text = fs.readFileSync(file, 'utf8').replace(/\n+$/, '');
+  if (keys !== undefined && ext === 'md') return markdownSection(name, text, keys);
   if (keys !== undefined) {
-    if (ext !== 'json') throw new Error(`file:${name}: '#keys' works for JSON files only`);
+    if (ext !== 'json') throw new Error(`file:${name}: '#...' works for JSON files (keys) and Markdown files (a section) only`);
     const all = JSON.parse(text);
     const picked = {};
     for (const k of keys.split(',')) if (k in all) picked[k] = all[k];
