@@ -7,7 +7,9 @@
 //      (`npx cdk8s synth` with `app: npx ts-node main.ts`), plus `npx cdk8s synth` with this project's cdk8s.yaml.
 //   2. scaling: N web units in one chart and in one chart each, with the kubecraft library (KubecraftApp + WebApp)
 //      and with plain cdk8s (App + cdk8s-plus-27, bench/apps/plain-web-stack.ts).
-//   3. `npm test` wall time.
+//   3. an app that uses the package (the app of docs/install.md, built from `npm pack`): `npm run synth`
+//      (kubecraft-synth) in the edit loop vs the default template's `npx cdk8s synth` with ts-node.
+//   4. `npm test` wall time.
 // Each cell: median wall time over repeated runs, min-max, median CPU time (user+sys) and peak RSS.
 // Timing uses /usr/bin/time (GNU time) for CPU and peak RSS of the whole process tree.
 // No part of this runs in CI; it takes about 5-10 minutes on 2 cores.
@@ -16,12 +18,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createConsumer, pack } from '../test/package/consumer-app.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
 const onlyArg = args.find((a) => a.startsWith('--only'));
-const ONLY = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : args[args.indexOf(onlyArg) + 1]).split(',') : ['synth', 'scale', 'test'];
+const ONLY = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : args[args.indexOf(onlyArg) + 1]).split(',') : ['synth', 'consumer', 'scale', 'test'];
 const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const BASE_ENV = { ...process.env, CDK8S_CHECK_UPGRADE: 'false', FORCE_COLOR: '0', NO_UPDATE_NOTIFIER: '1', BENCH_SECRET: 'bench-only-not-a-secret' };
 delete BASE_ENV.CDK8S_OUTDIR;
@@ -159,6 +162,46 @@ function benchSynth() {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// consumer: an app that uses the packed library, with kubecraft-synth
+// ---------------------------------------------------------------------------------------------------------
+
+function benchConsumer() {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kubecraft-bench-consumer-'));
+  log(`consumer: packing the library and installing the app of docs/install.md in ${work}`);
+  const tarball = pack(work);
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  // ts-node only for the default template's baseline
+  const app = createConsumer(path.join(work, 'app'), tarball, { devDependencies: { 'ts-node': pkg.devDependencies['ts-node'] } });
+  // the same app installed with --omit=optional: swc's native binary is missing, kubecraft-synth uses typescript
+  const lean = createConsumer(path.join(work, 'lean'), tarball, { installArgs: ['--omit=optional'] });
+  const swcBinary = fs.existsSync(path.join(lean, 'node_modules', '@swc', `core-${process.platform}-${process.arch}-gnu`));
+  const files = fs.readdirSync(app).filter((f) => f.endsWith('.ts'));
+  const lines = fs.readFileSync(path.join(app, 'main.ts'), 'utf8').split('\n').length;
+  const reps = QUICK ? 3 : 10;
+  const slowReps = QUICK ? 2 : 5;
+  const editIn = (dir) => (i) => fs.appendFileSync(path.join(dir, 'main.ts'), `// bench edit ${Date.now()}-${i}\n`);
+  const dist = (dir) => {
+    const d = path.join(dir, 'dist');
+    return Object.fromEntries(fs.readdirSync(d).sort().map((f) => [f, fs.readFileSync(path.join(d, f), 'utf8')]));
+  };
+  const rows = {};
+  const edit = editIn(app);
+  rows.fast = repeat('consumer: npm run synth (kubecraft-synth, edit loop)', reps, (i) => { edit(i); return measure(['npm', 'run', '--silent', 'synth'], { cwd: app }); });
+  const fastDist = rows.fast.failed ? {} : dist(app);
+  rows.npx = repeat('consumer: npx kubecraft-synth (edit loop)', reps, (i) => { edit(i); return measure(['npx', 'kubecraft-synth'], { cwd: app }); });
+  rows.cli = repeat('consumer: npm run synth:cdk8s (cdk8s synth, app: npx kubecraft-synth --cdk8s; edit loop)', slowReps, (i) => { edit(i); return measure(['npm', 'run', '--silent', 'synth:cdk8s'], { cwd: app }); });
+  rows.template = repeat('consumer: default template, npx cdk8s synth with app: npx ts-node main.ts (edit loop)', slowReps, (i) => {
+    edit(i);
+    return measure(['npx', 'cdk8s', 'synth', '--app', 'npx ts-node main.ts'], { cwd: app });
+  });
+  const sameOutput = !rows.template.failed && !rows.fast.failed && JSON.stringify(dist(app)) === JSON.stringify(fastDist);
+  const editLean = editIn(lean);
+  rows.lean = repeat('consumer: npm run synth, installed with --omit=optional (typescript fallback, edit loop)', reps, (i) => { editLean(i); return measure(['npm', 'run', '--silent', 'synth'], { cwd: lean }); });
+  fs.rmSync(work, { recursive: true, force: true });
+  return { rows, files, lines, sameOutput, swcBinary };
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // 2. scaling
 // ---------------------------------------------------------------------------------------------------------
 
@@ -230,7 +273,7 @@ function machine() {
   };
 }
 
-function report({ m, synth, scale, test, started, load0, load1, elapsed }) {
+function report({ m, synth, consumer, scale, test, started, load0, load1, elapsed }) {
   const L = [];
   L.push('# Benchmark results', '');
   L.push(`Generated by \`npm run bench\` (bench/run.mjs${QUICK ? ' --quick' : ''}) on ${started.toISOString()}, took ${(elapsed / 60).toFixed(1)} min.`, '');
@@ -258,8 +301,25 @@ function report({ m, synth, scale, test, started, load0, load1, elapsed }) {
     }
   }
 
+  if (consumer) {
+    const r = consumer.rows;
+    L.push('## 2. Synth of a small app that uses the package', '');
+    L.push(`The app of docs/install.md (docs/examples/consumer/: \`main.ts\`, ${consumer.lines} lines, one WebApp subclass), installed from \`npm pack\` into a temporary directory. `
+      + 'Every timed run follows a one-line edit of `main.ts`; one warm-up run each. `npm run synth` is the app\'s script `kubecraft-synth`.', '');
+    L.push('| command | wall | CPU | peak RSS | runs |', '|---|---|---|---|---|');
+    L.push(`| \`npm run synth\` (\`kubecraft-synth\`) | **${fmt(r.fast)}** | ${fmtCpu(r.fast)} | ${fmtRss(r.fast)} | ${r.fast.n ?? '-'} |`);
+    L.push(`| \`npx kubecraft-synth\` | ${fmt(r.npx)} | ${fmtCpu(r.npx)} | ${fmtRss(r.npx)} | ${r.npx.n ?? '-'} |`);
+    L.push(`| \`npm run synth:cdk8s\` (\`cdk8s synth\`, cdk8s.yaml \`app: npx kubecraft-synth --cdk8s\`) | ${fmt(r.cli)} | ${fmtCpu(r.cli)} | ${fmtRss(r.cli)} | ${r.cli.n ?? '-'} |`);
+    L.push(`| default template: \`npx cdk8s synth\` with \`app: npx ts-node main.ts\` | ${fmt(r.template)} | ${fmtCpu(r.template)} | ${fmtRss(r.template)} | ${r.template.n ?? '-'} |`);
+    L.push(`| \`npm run synth\`, app installed with \`--omit=optional\` (no swc binary${consumer.swcBinary ? ' NOT dropped' : ''}: typescript transpiles) | ${fmt(r.lean)} | ${fmtCpu(r.lean)} | ${fmtRss(r.lean)} | ${r.lean.n ?? '-'} |`);
+    L.push('');
+    if (!r.fast.failed && !r.template.failed) {
+      L.push(`Speed-up of \`npm run synth\` over the default template: **${(r.template.median / r.fast.median).toFixed(1)}x** (medians). Both write the same files: ${consumer.sameOutput ? 'yes' : 'NO'}.`, '');
+    }
+  }
+
   if (scale) {
-    L.push('## 2. Scaling: N web units, one chart vs one chart per unit', '');
+    L.push('## 3. Scaling: N web units, one chart vs one chart per unit', '');
     L.push('A unit is one web app with its ConfigMap, Secret, ServiceAccount, Deployment, Service (LoadBalancer), PodDisruptionBudget and NetworkPolicy: 7 objects.', '');
     L.push('- **kubecraft**: `KubecraftApp` + `WebApp` + `ConfigBundle` (bench/apps/kubecraft-unit.ts)');
     L.push('- **KubecraftApp only**: `KubecraftApp` + the plain cdk8s-plus-27 unit below, which isolates what the App changes');
@@ -291,11 +351,48 @@ function report({ m, synth, scale, test, started, load0, load1, elapsed }) {
   }
 
   if (test) {
-    L.push('## 3. Unit tests', '');
+    L.push('## 4. Unit tests', '');
     L.push('| command | wall | CPU | peak RSS | runs |', '|---|---|---|---|---|');
     L.push(`| \`npm test\` (jest + @swc/jest, no type-check) | ${fmt(test)} | ${fmtCpu(test)} | ${fmtRss(test)} | ${test.n ?? '-'} |`, '');
   }
   return L.join('\n');
+}
+
+const PARTS = [['synth', 'Synth of the reference app'], ['consumer', 'Synth of a small app that uses the package'], ['scale', 'Scaling'], ['test', 'Unit tests']];
+
+/** Splits a RESULTS.md into its head and its part sections (by heading `## <n>. <title>`). */
+function sections(md) {
+  const pieces = md.split(/^(?=## \d+\. )/m);
+  const head = pieces.shift();
+  const byPart = {};
+  for (const piece of pieces) {
+    const title = /^## \d+\. (.*)$/m.exec(piece)[1];
+    const part = PARTS.find(([, t]) => title.startsWith(t));
+    if (part) byPart[part[0]] = piece;
+  }
+  return { head, byPart };
+}
+
+/**
+ * A run of some parts only (--only) keeps the other parts' sections of the existing RESULTS.md, each marked with the
+ * run it came from, so the file always holds every part; sections are numbered in the fixed order of PARTS.
+ */
+function keepOtherParts(fresh, file) {
+  const now = sections(fresh);
+  const old = fs.existsSync(file) ? sections(fs.readFileSync(file, 'utf8')) : { head: '', byPart: {} };
+  const oldRun = (/^Generated by .* on (\S+), took/m.exec(old.head) ?? [])[1] ?? 'an earlier run';
+  let n = 0;
+  const body = [];
+  for (const [part] of PARTS) {
+    let text = now.byPart[part];
+    if (text === undefined && old.byPart[part] !== undefined) {
+      text = old.byPart[part].replace(/^(## \d+\. .*\n)\n?(_From the run of .*_\n\n)?/m, `$1\n_From the run of ${oldRun} (this run did not measure this part; the machine section above is this run's)._\n\n`);
+    }
+    if (text === undefined) continue;
+    n += 1;
+    body.push(text.replace(/^## \d+\./m, `## ${n}.`).replace(/\n*$/, '\n'));
+  }
+  return `${now.head.replace(/\n*$/, '\n\n')}${body.join('\n')}`.replace(/\n+$/, '');
 }
 
 function main() {
@@ -305,11 +402,13 @@ function main() {
   const m = machine();
   log(`machine: ${m.cpu}, ${m.mem}, ${m.os}, Node ${m.node}`);
   const synth = ONLY.includes('synth') ? benchSynth() : undefined;
+  const consumer = ONLY.includes('consumer') ? benchConsumer() : undefined;
   const scale = ONLY.includes('scale') ? benchScale() : undefined;
   const test = ONLY.includes('test') ? benchTest() : undefined;
   const elapsed = (Date.now() - started.getTime()) / 1000;
-  const md = report({ m, synth, scale, test, started, load0, load1: os.loadavg()[0], elapsed });
   const file = QUICK ? path.join(os.tmpdir(), 'kubecraft-bench-RESULTS.quick.md') : path.join(ROOT, 'bench', 'RESULTS.md');
+  const fresh = report({ m, synth, consumer, scale, test, started, load0, load1: os.loadavg()[0], elapsed });
+  const md = QUICK ? fresh : keepOtherParts(fresh, file);
   fs.writeFileSync(file, `${md}\n`);
   console.log(md);
   log(`wrote ${path.relative(ROOT, file)}`);

@@ -13,7 +13,7 @@ set -euo pipefail
 
 KUBE_SCORE_VERSION=v1.20.0
 # Kubernetes versions to validate against: the one cdk8s-plus-27 targets, and the
-# newest one the real-cluster suite runs (see docs/readme/checks.md).
+# newest one the real-cluster suite runs (see docs/checks.md).
 KUBE_VERSIONS=(1.27.0 1.36.0)
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -1,25 +1,28 @@
 #!/usr/bin/env node
-// Fast synth: runs a TypeScript cdk8s app without type-checking (`npm run typecheck` does that) and replaces
-// the output directory only when the app succeeded.
+// kubecraft-synth: fast, atomic synth of a TypeScript cdk8s app. It runs the app without type-checking (`tsc
+// --noEmit` / `npm run typecheck` does that) and replaces the output directory only when the app succeeded.
+// Shipped in the kubecraft package as the `kubecraft-synth` bin; in this repository `npm run synth` runs this file.
 //
-//   node scripts/synth.mjs [entry.ts] [--outdir <dir>] [--cdk8s]
+//   kubecraft-synth [entry.ts] [--outdir <dir>] [--cdk8s]
 //
 //   entry      the app to run (default: main.ts)
 //   --outdir   where manifests go (default: $CDK8S_OUTDIR, else dist)
 //   --cdk8s    run as the `app:` of cdk8s.yaml: `cdk8s synth` sets CDK8S_OUTDIR, which is then required
 //
 // TypeScript is transpiled file by file with @swc/core (no type-check) and cached in
-// node_modules/.cache/kubecraft-synth (one file per source, stamped with the source's hash), so an edit
-// re-transpiles only the edited file and a stale build can never be served. The app runs in this process with CDK8S_OUTDIR pointing at a temporary directory next to
-// the output directory; when it finishes without error the temporary directory replaces the output directory.
-// On any error the previous output is left untouched and the exit code is 1.
+// node_modules/.cache/kubecraft-synth (one file per source, stamped with the hash of the source and of the
+// transpiler), so an edit re-transpiles only the edited file and a stale build can never be served. Where swc's
+// native binary is missing (installed with --omit=optional, or an unsupported platform), the project's own
+// `typescript` transpiles instead (same output semantics, slower). The app runs in this process with CDK8S_OUTDIR
+// pointing at a temporary directory next to the output directory; when it finishes without error the temporary
+// directory replaces the output directory. On any error the previous output is left untouched and the exit code is 1.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const USAGE = 'usage: node scripts/synth.mjs [entry.ts] [--outdir <dir>] [--cdk8s]';
-
+const USAGE = 'usage: kubecraft-synth [entry.ts] [--outdir <dir>] [--cdk8s]';
 function parseArgs(argv) {
   const opts = { entry: undefined, outdir: undefined, cdk8s: false };
   for (let i = 0; i < argv.length; i++) {
@@ -51,7 +54,7 @@ function fail(message) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// TypeScript loader: require('.ts') -> swc transpile (cached by content) -> module._compile
+// TypeScript loader: require('.ts') -> transpile (cached by content) -> module._compile
 // ---------------------------------------------------------------------------------------------------------
 
 /** Same transform as jest.config.js (@swc/jest), plus an inline source map so stack traces show .ts lines. */
@@ -63,39 +66,109 @@ const SWC_OPTIONS = {
   configFile: false,
 };
 
-function registerTypeScript(projectDir) {
-  const require = createRequire(path.join(projectDir, 'package.json'));
-  let swc;
-  let salt;
-  const cacheDir = path.join(projectDir, 'node_modules', '.cache', 'kubecraft-synth');
-  fs.mkdirSync(cacheDir, { recursive: true });
-  const saltOf = () => {
-    if (salt === undefined) {
-      const swcVersion = JSON.parse(fs.readFileSync(require.resolve('@swc/core/package.json'), 'utf8')).version;
-      salt = `${swcVersion}\0${JSON.stringify(SWC_OPTIONS)}\0`;
-    }
-    return salt;
-  };
+/** The fallback's options: what swc does above, for `ts.transpileModule` (isolated files, no type-check). */
+const TS_OPTIONS = { target: 'es2022', module: 'commonjs', esModuleInterop: true, inlineSourceMap: true, inlineSources: true };
 
+/** A problem of the set-up, not of the app: reported in one line, without a stack trace. */
+class SetupError extends Error {}
+
+/**
+ * The transpilers this project can use, in order of preference: @swc/core as resolved from this file (the kubecraft
+ * package's own dependency) or from the project, then the project's `typescript`. Each has an `id` (name, version,
+ * settings: read from package.json without loading the module) and `load()`, which returns `(source, filename) => js`.
+ */
+function transpilers(projectDir) {
+  const requires = [createRequire(fileURLToPath(import.meta.url)), createRequire(path.join(projectDir, 'package.json'))];
+  const find = (name) => {
+    for (const req of requires) {
+      try {
+        const manifest = req.resolve(`${name}/package.json`);
+        return { req, version: JSON.parse(fs.readFileSync(manifest, 'utf8')).version };
+      } catch {
+        // not resolvable from here
+      }
+    }
+    return undefined;
+  };
+  const found = [];
+  const swc = find('@swc/core');
+  if (swc) {
+    found.push({
+      name: '@swc/core',
+      id: `swc ${swc.version} ${JSON.stringify(SWC_OPTIONS)}`,
+      load: () => {
+        const mod = swc.req('@swc/core');
+        return (source, filename) => mod.transformSync(source, { ...SWC_OPTIONS, filename }).code;
+      },
+    });
+  }
+  const ts = find('typescript');
+  if (ts) {
+    found.push({
+      name: 'typescript',
+      id: `typescript ${ts.version} ${JSON.stringify(TS_OPTIONS)}`,
+      load: () => {
+        const mod = ts.req('typescript');
+        const compilerOptions = mod.convertCompilerOptionsFromJson(TS_OPTIONS, '').options;
+        return (source, fileName) => mod.transpileModule(source, { fileName, compilerOptions }).outputText;
+      },
+    });
+  }
+  return found;
+}
+
+/**
+ * Makes `require()` of a .ts file transpile it (no type-check), cached in `cacheDir` by content. Exported for the
+ * docs-example runner (scripts/docs-examples.mjs), which runs many small apps in one process.
+ */
+export function registerTypeScript(projectDir, { cacheDir = path.join(projectDir, 'node_modules', '.cache', 'kubecraft-synth') } = {}) {
+  const candidates = transpilers(projectDir);
+  const failures = [];
+  let transpile; // loaded on the first cache miss only: a synth with nothing edited never loads a transpiler
+  fs.mkdirSync(cacheDir, { recursive: true });
+
+  const current = () => {
+    if (candidates.length === 0) {
+      const why = failures.length > 0 ? failures.join('; ') : 'neither @swc/core nor typescript is installed';
+      throw new SetupError(`cannot transpile TypeScript: ${why}. Run \`npm install\` without --omit=optional (swc's native binary is an optional dependency), or add typescript to the project`);
+    }
+    return candidates[0];
+  };
   // one cache file per source file (so the cache never grows with edits), stamped with the hash of the source
-  // and of the transform settings: an edited file is always re-transpiled
+  // and of the transpiler and its settings: an edited file is always re-transpiled
+  const stampOf = (source) => `// kubecraft-synth ${createHash('sha1').update(current().id).update('\0').update(source).digest('hex')}\n`;
+
   Module._extensions['.ts'] = (module, filename) => {
     const source = fs.readFileSync(filename, 'utf8');
-    const stamp = `// kubecraft-synth ${createHash('sha1').update(saltOf()).update(source).digest('hex')}\n`;
     const cached = path.join(cacheDir, `${createHash('sha1').update(filename).digest('hex')}.js`);
-    let code;
+    let text;
     try {
-      const text = fs.readFileSync(cached, 'utf8');
-      if (text.startsWith(stamp)) code = text.slice(stamp.length);
+      text = fs.readFileSync(cached, 'utf8');
     } catch {
       // not cached yet
     }
-    if (code === undefined) {
-      swc ??= require('@swc/core');
-      code = swc.transformSync(source, { ...SWC_OPTIONS, filename }).code;
+    let code;
+    for (;;) {
+      const stamp = stampOf(source);
+      if (text !== undefined && text.startsWith(stamp)) {
+        code = text.slice(stamp.length);
+        break;
+      }
+      if (transpile === undefined) {
+        try {
+          transpile = current().load();
+        } catch (e) {
+          // e.g. swc's "Failed to load native binding" when its platform package was not installed: next candidate
+          failures.push(`${current().name} did not load (${String(e?.message ?? e).split('\n')[0]})`);
+          candidates.shift();
+          continue;
+        }
+      }
+      code = transpile(source, filename);
       const tmp = `${cached}.${process.pid}`;
       fs.writeFileSync(tmp, stamp + code);
       fs.renameSync(tmp, cached);
+      break;
     }
     module._compile(code, filename);
   };
@@ -161,6 +234,10 @@ function main() {
     if (settled) return;
     settled = true;
     fs.rmSync(staging, { recursive: true, force: true });
+    if (err instanceof SetupError) {
+      console.error(`synth: ${err.message}; output left untouched`);
+      process.exit(1);
+    }
     console.error(`synth failed (previous output in ${path.relative(projectDir, outdir) || outdir} left untouched):`);
     console.error(err instanceof Error ? (err.stack ?? err.message) : err);
     process.exit(1);
@@ -206,4 +283,5 @@ function main() {
   }
 }
 
-main();
+// run as a command (also through npm's bin symlink), not when imported
+if (process.argv[1] !== undefined && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) main();

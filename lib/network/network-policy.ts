@@ -23,7 +23,9 @@ export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** The direction a policy isolates. */
 export enum PolicyType {
+  /** Traffic into the selected pods. */
   INGRESS = 'Ingress',
+  /** Traffic out of the selected pods. */
   EGRESS = 'Egress',
 }
 

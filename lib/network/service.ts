@@ -67,7 +67,9 @@ export enum IpFamilyPolicy {
 
 /** An IP family. */
 export enum IpFamily {
+  /** IPv4. */
   IPV4 = 'IPv4',
+  /** IPv6. */
   IPV6 = 'IPv6',
 }
 

@@ -135,7 +135,12 @@ export interface Connection {
   /** The backend. */
   readonly to: IWorkloadPeer;
   /** Pod ports allowed (the backend's target ports). */
-  readonly ports: { port: number; protocol: string }[];
+  readonly ports: {
+    /** The pod port number. */
+    port: number;
+    /** `TCP`, `UDP` or `SCTP`. */
+    protocol: string;
+  }[];
   /** The env var that carries the address, when one was set. */
   readonly env?: string;
 }

@@ -23,13 +23,21 @@ const RBAC_GROUP = 'rbac.authorization.k8s.io';
  * @see https://kubernetes.io/docs/reference/access-authn-authz/authorization/#determine-the-request-verb
  */
 export enum Verb {
+  /** Read one object. */
   GET = 'get',
+  /** Read every object of a kind (in a namespace, or the cluster). */
   LIST = 'list',
+  /** Follow changes to objects. */
   WATCH = 'watch',
+  /** Create objects. */
   CREATE = 'create',
+  /** Replace objects. */
   UPDATE = 'update',
+  /** Change parts of objects. */
   PATCH = 'patch',
+  /** Delete one object. */
   DELETE = 'delete',
+  /** Delete every object of a kind at once. */
   DELETE_COLLECTION = 'deletecollection',
   /** Act as another user, group or service account. */
   IMPERSONATE = 'impersonate',
@@ -258,6 +266,7 @@ abstract class RoleBase extends Construct {
     this._rules.push(rule);
   }
 
+  /** The rules as the Kubernetes API takes them (rendered at synth, so rules added later are included). */
   protected renderRules(): k8s.PolicyRule[] {
     return this._rules.map(ruleToKube);
   }

@@ -72,7 +72,12 @@ export class TopologyKey {
     return new TopologyKey(label);
   }
 
-  private constructor(/** The node label key. */ public readonly key: string) {}
+  /** The node label key. */
+  public readonly key: string;
+
+  private constructor(key: string) {
+    this.key = key;
+  }
 }
 
 /** A topology spread constraint over the WebApp's own pods. */

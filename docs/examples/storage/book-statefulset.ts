@@ -1,0 +1,27 @@
+import { App, Chart } from 'cdk8s';
+import { StatefulDatabase, StorageClass, VolumeBindingMode } from '../../../lib';
+
+const app = new App();
+const chart = new Chart(app, 'default', { namespace: 'default' });
+
+// #region
+const flash = new StorageClass(chart, 'flash', {
+  provisioner: 'pd.csi.storage.gke.io',
+  parameters: { type: 'pd-ssd' },
+  volumeBindingMode: VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER,
+  allowVolumeExpansion: true,
+});
+new StatefulDatabase(chart, 'tkb-sts', {
+  serviceName: 'dullahan',              // the headless governing Service
+  component: 'web',
+  replicas: 3,
+  image: 'nginx:1.27.3',                // the book uses nginx:latest; kubecraft wants a pinned tag
+  containerName: 'ctr-web',
+  ports: [{ name: 'web', port: 80 }],
+  terminationGracePeriodSeconds: 10,
+  volumeClaimTemplates: [{ name: 'webroot', size: '10Gi', mountPath: '/usr/share/nginx/html', storageClass: flash }],
+  writablePaths: ['/tmp', '/var/cache/nginx', '/var/run'],   // emptyDirs: the root filesystem is read-only
+});
+// #endregion
+
+app.synth();
