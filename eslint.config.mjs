@@ -22,7 +22,8 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   // Layering of lib/ (architecture.md): internal/ imports no area; core/ only internal/; network/ neither workload/,
-  // security/, config/ nor storage/; security/ not workload/, config/, storage/; storage/ and config/ not workload/.
+  // security/, config/ nor storage/; security/ not workload/, config/, storage/; storage/ and config/ not workload/;
+  // deploy/ only core/ and internal/.
   // No file of lib/ imports the reference app or lib/index.ts. Import cycles are checked by dpdm (`npm run cycles`).
   ...[
     ['lib/**/*.ts', []],
@@ -32,6 +33,7 @@ export default tseslint.config(
     ['lib/security/**', ['workload', 'config', 'storage']],
     ['lib/storage/**', ['workload', 'config']],
     ['lib/config/**', ['workload', 'security', 'storage']],
+    ['lib/deploy/**', ['workload', 'network', 'config', 'security', 'storage']],
   ].map(([files, areas]) => ({
     files: [files],
     ignores: ['lib/index.ts'],

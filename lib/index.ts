@@ -99,6 +99,11 @@ export {
   WorkloadIdentity, type WorkloadIdentityProps, ApiAccess, type ApiAccessOptions, grantApiAccess,
 } from './security/service-account';
 
+// ---- deploy ----
+export {
+  ApplySet, type ApplySetProps, APPLYSET_ANNOTATION,
+} from './deploy/applyset';
+
 // ---- storage ----
 export {
   StorageClass, type StorageClassProps, type StorageClassRef, VolumeBindingMode, ReclaimPolicy, PersistentVolume,

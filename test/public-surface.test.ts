@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as ts from 'typescript';
 
 const PUBLIC_NAMES = `
-AddableCapability ApiAccess ApiAccessOptions ApiGroup AppContainerOptions AppIdentity AppIdentityProps AppIngress AppIngressOptions
+APPLYSET_ANNOTATION AddableCapability ApiAccess ApplySet ApplySetProps ApiAccessOptions ApiGroup AppContainerOptions AppIdentity AppIdentityProps AppIngress AppIngressOptions
 AppIngressProps AppPod AppPodProps AppService AppServiceOptions AppServicePort AppServiceProps BackendPort BasicAuthSecretSources
 BindingBaseProps BlueGreenDeployment BlueGreenDeploymentProps BlueGreenSharedProps BlueGreenVersion BundleApplyOptions
 BundleEnvFromOptions BundleEnvValueOptions BundleSecret BundleVolumeOptions CHECKSUM_ANNOTATION CLUSTER_DOMAIN_CONTEXT
