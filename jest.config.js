@@ -6,7 +6,9 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/build/', '/e2e/', '/checks/'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+    // the pure modules of scripts/ (ES modules) that tests import
+    '^.+\\.mjs$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   snapshotResolver: undefined,
 };
