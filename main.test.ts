@@ -52,6 +52,16 @@ describe('reference app', () => {
     }
   });
 
+  test('each environment is one ApplySet <env>/shop: every object carries it, so npm run deploy prunes what the chart drops', () => {
+    const charts = buildReferenceApp(Testing.app(), { secretsDir });
+    for (const [ns, chart] of Object.entries(charts)) {
+      expect([chart.applySet.namespace, chart.applySet.name, chart.applySet.parentRef]).toEqual([ns, 'shop', 'configmaps/shop']);
+      for (const o of Testing.synth(chart)) {
+        expect(`${o.kind}/${o.metadata.name}: ${o.metadata.annotations?.['kubecraft.dev/applyset']}`).toBe(`${o.kind}/${o.metadata.name}: ${ns}/shop`);
+      }
+    }
+  });
+
   test('recommended labels: every object is part of the shop and managed by kubecraft; pod templates carry all six', () => {
     for (const objects of Object.values(synthEnvs())) {
       for (const o of objects) {

@@ -9,6 +9,7 @@
 import { Chart, ChartProps, Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
+import { ApplySet } from '../lib/deploy/applyset';
 import { BlueGreenDeployment } from '../lib/workload/blue-green';
 import { BundleSecret, ConfigBundle } from '../lib/config/config-bundle';
 import { LABEL } from '../lib/core/labels';
@@ -54,6 +55,7 @@ export class EnvironmentChart extends Chart {
   public readonly api: WebApp;
   public readonly web: BlueGreenDeployment;
   public readonly readers: RoleGrant;
+  public readonly applySet: ApplySet;
 
   constructor(scope: Construct, id: string, props: EnvironmentChartProps) {
     const s = props.settings;
@@ -168,6 +170,9 @@ export class EnvironmentChart extends Chart {
       resources: ['deployments'],
       users: s.readers,
     });
+
+    // 8. every object of the environment in one ApplySet: `npm run deploy` prunes what the chart no longer emits
+    this.applySet = new ApplySet(this, 'ApplySet', { name: PART_OF });
   }
 }
 
