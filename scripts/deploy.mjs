@@ -80,6 +80,10 @@ async function kubectlOk(k, args, opts) {
 }
 
 const lastLine = (s) => s.trim().split('\n').filter(Boolean).pop() ?? '(no message)';
+/** kubectl's message, and what to do about a server-side apply conflict */
+const explain = (stderr) => `${stderr.trim()}${/conflicts? with "/.test(stderr)
+  ? `\n${command}: another field manager owns a field with another value (e.g. the objects were applied before with kubectl's default manager "kubectl"): pass the manager that applied them (--field-manager=NAME), or take the fields over once with --force-conflicts`
+  : ''}`;
 const yamlOf = (docs) => docs.map((d) => stringify(d)).join('---\n');
 
 async function preflight(k, { needApplySet }) {
@@ -162,7 +166,7 @@ async function diff(k, units, opts) {
     const changed = (r.stdout.match(/^diff -u -N /gm) ?? []).length;
     if (r.code > 1) {
       errors = true;
-      console.error(r.stderr.trim());
+      console.error(explain(r.stderr));
     } else if (r.code === 1) changes = true;
     if (unit.ref) {
       console.log(state.prune.length > 0 ? `would prune (in ApplySet ${unit.ref}, no longer in ${opts.dir}/):` : `would prune: nothing`);
@@ -205,7 +209,7 @@ async function deploy(k, units, opts) {
     const common = ['apply', '--server-side', `--field-manager=${opts.fieldManager}`, ...(opts.forceConflicts ? ['--force-conflicts'] : []), ...dry];
     if (!unit.ref) {
       const r = await run(k, [...common, '-f', '-'], { input: yamlOf(unit.docs), echo: true });
-      if (r.code !== 0) throw new Fail(`deploy: kubectl apply failed: ${r.stderr.trim()}`);
+      if (r.code !== 0) throw new Fail(`deploy: kubectl apply failed: ${explain(r.stderr)}`);
       results.push(`(no ApplySet): ${unit.docs.length} applied`);
       continue;
     }
@@ -224,7 +228,7 @@ async function deploy(k, units, opts) {
     const r = await run(k, [...common, '--prune', `--applyset=configmaps/${unit.name}`, '--namespace', unit.namespace, '-f', '-'], {
       input: yamlOf(unit.docs), echo: true, env: { KUBECTL_APPLYSET: 'true' },
     });
-    if (r.code !== 0) throw new Fail(`deploy: kubectl apply of ApplySet ${unit.ref} failed: ${r.stderr.trim()}`);
+    if (r.code !== 0) throw new Fail(`deploy: kubectl apply of ApplySet ${unit.ref} failed: ${explain(r.stderr)}`);
     const pruned = (r.stdout.match(/ pruned( \(server dry run\))?$/gm) ?? []).length;
     results.push(`${unit.ref}: ${unit.docs.length} ${opts.dryRun ? 'to apply' : 'applied'}, ${pruned} ${opts.dryRun ? 'to prune' : 'pruned'}`);
   }
