@@ -3,11 +3,21 @@ import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, DependencyGraph, DependencyVertex, Names, Yaml, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { installDictionaryChildTables } from '../internal/compat';
+import { KUBERNETES_VERSION_CONTEXT, parseKubernetesVersion, writeKubernetesVersionFile } from './target-version';
 
 /**
- * Props for {@link KubecraftApp}: the same as cdk8s `AppProps` (`outdir` defaults to `$CDK8S_OUTDIR`, else `dist`).
+ * Props for {@link KubecraftApp}: cdk8s `AppProps` (`outdir` defaults to `$CDK8S_OUTDIR`, else `dist`) and the
+ * Kubernetes version the app targets.
  */
-export type KubecraftAppProps = AppProps;
+export interface KubecraftAppProps extends AppProps {
+  /**
+   * The oldest Kubernetes version the manifests must be accepted by (`'1.29'`): features that need a newer API
+   * server (native sidecars: 1.29) are available only when it allows them, and `checks/run.sh` validates the output
+   * against it. Sets the context key `kubecraft.dev/kubernetes-version`.
+   * @default '1.27'
+   */
+  readonly kubernetesVersion?: string;
+}
 
 /**
  * A cdk8s `App` whose `synth()` costs time linear in the size of the app, and which replaces its output
@@ -35,6 +45,10 @@ export class KubecraftApp extends App {
   constructor(props: KubecraftAppProps = {}) {
     super(props);
     installDictionaryChildTables((root) => root instanceof KubecraftApp);
+    if (props.kubernetesVersion !== undefined) {
+      parseKubernetesVersion(this, 'kubernetesVersion', props.kubernetesVersion);
+      this.node.setContext(KUBERNETES_VERSION_CONTEXT, props.kubernetesVersion);
+    }
     this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
   }
 
@@ -134,6 +148,7 @@ export class KubecraftApp extends App {
       default:
         break;
     }
+    writeKubernetesVersionFile(this, dir);
     if (this.recordMetadata) {
       const resources: Record<string, { path: string }> = {};
       for (const chart of charts) {

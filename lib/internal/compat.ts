@@ -136,6 +136,17 @@ export function patchContainer(workload: kplus.AbstractPod, container: kplus.Con
   obj.addJsonPatch(JsonPatch.add(`${base}${field}`, value));
 }
 
+/**
+ * The manifest form (JSON) of `probe` on `container`, for a container field that cdk8s-plus-27 does not render.
+ *
+ * Why internal: a native sidecar is an init container with `restartPolicy: Always`, which may carry probes, but
+ * cdk8s-plus-27's `addInitContainer` refuses probes (no init container could have them before Kubernetes 1.29).
+ * `Probe._toKube(container)` (@internal) is the only way to render a probe; the JSON is added with `patchContainer`.
+ */
+export function renderProbe(probe: kplus.Probe, container: kplus.Container): Record<string, unknown> {
+  return k8s.toJson_Probe(probe._toKube(container)) as Record<string, unknown>;
+}
+
 // ---- constructs: child tables of large apps ----
 
 interface NodeInternals {

@@ -8,13 +8,14 @@
  *
  * @see https://kubernetes.io/docs/concepts/services-networking/service/
  */
-import { Lazy } from 'cdk8s';
+import { Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { AppIdentity, recommendedLabels } from '../core/labels';
 import { BackendPort, ServiceEndpoint, clusterDomainOf, namespaceOf } from './wiring';
-import { checkDnsLabel, checkInt, checkLabelValue, checkNodePort, checkOneOf, checkPort, checkPortName, fail, show } from '../internal/validate';
+import { checkDnsLabel, checkLabelValue, checkNodePort, checkOneOf, checkPort, checkPortName, fail, show } from '../internal/validate';
+import { resolveSeconds } from '../internal/duration';
 
 /** How a Service is exposed. */
 export enum ServiceType {
@@ -35,7 +36,7 @@ export type ServiceProtocol = kplus.Protocol;
 export enum SessionAffinity {
   /** Every connection is balanced independently (the Kubernetes default). */
   NONE = 'None',
-  /** Connections from the same client IP go to the same pod (for `sessionAffinityTimeoutSeconds`). */
+  /** Connections from the same client IP go to the same pod (for `sessionAffinityTimeout`). */
   CLIENT_IP = 'ClientIP',
 }
 
@@ -131,8 +132,13 @@ export interface AppServiceOptions {
    */
   readonly sessionAffinity?: SessionAffinity;
   /**
-   * How long a ClientIP affinity lasts, 1-86400 seconds; only with `SessionAffinity.CLIENT_IP`.
-   * @default - Kubernetes default (10800)
+   * How long a ClientIP affinity lasts, 1 s to 1 day in whole seconds; only with `SessionAffinity.CLIENT_IP`.
+   * @default - Kubernetes default (3 hours)
+   */
+  readonly sessionAffinityTimeout?: Duration;
+  /**
+   * How long a ClientIP affinity lasts, 1-86400 seconds.
+   * @deprecated use `sessionAffinityTimeout`
    */
   readonly sessionAffinityTimeoutSeconds?: number;
   /**
@@ -216,6 +222,149 @@ export interface AppServiceProps extends AppServiceOptions {
 
 const MAX_AFFINITY_TIMEOUT = 86400;
 
+/** The validated form of AppServiceProps, every default applied. */
+export interface AppServicePlan {
+  /** The Service name. */
+  readonly name: string;
+  /** The Service type. */
+  readonly type: ServiceType;
+  /** Whether it is headless. */
+  readonly headless: boolean;
+  /** The pod selector, if any. */
+  readonly selector: Record<string, string> | undefined;
+  /** Labels of the object: the recommended labels of the identity, then `labels`. */
+  readonly labels: Record<string, string>;
+  /** Annotations of the object (undefined: none). */
+  readonly annotations: Record<string, string> | undefined;
+  /** The container ports of the selected pods. */
+  readonly podPorts: PodPort[];
+  /** The initial ports, each with its resolved backend port. */
+  readonly ports: { readonly port: AppServicePort; readonly backend: BackendPort }[];
+  /** `sessionAffinityConfig.clientIP.timeoutSeconds`, if set. */
+  readonly sessionAffinityTimeoutSeconds: number | undefined;
+  /** The options rendered as given. */
+  readonly options: AppServiceOptions;
+}
+
+/** Validates the props of an AppService and applies the defaults (creates nothing). */
+export function resolveAppService(scope: IConstruct, id: string, props: AppServiceProps): AppServicePlan {
+  const name = props.name ?? id;
+  checkDnsLabel(scope, 'name', name);
+  const type = props.type ?? ServiceType.CLUSTER_IP;
+  checkOneOf(scope, 'type', type, Object.values(ServiceType));
+  const headless = props.headless ?? false;
+  if (headless && type !== ServiceType.CLUSTER_IP) fail(scope, 'headless', `is only possible with type ClusterIP, got type ${type}`);
+  const selector = props.selector ? { ...props.selector } : undefined;
+  for (const [k, v] of Object.entries(selector ?? {})) checkLabelValue(scope, `selector.${k}`, v);
+  const sessionAffinityTimeoutSeconds = resolveOptions(scope, type, props);
+  if (!headless && props.ports !== undefined && props.ports.length === 0) {
+    fail(scope, 'ports', 'must contain at least one port (only a headless Service may have none), got []');
+  }
+  const podPorts = [...(props.podPorts ?? [])];
+  const ports: { port: AppServicePort; backend: BackendPort }[] = [];
+  (props.ports ?? []).forEach((p, i) => {
+    ports.push({ port: p, backend: resolveServicePort(scope, p, `ports[${i}]`, type, ports.map((x) => x.port), podPorts) });
+  });
+  return {
+    name,
+    type,
+    headless,
+    selector,
+    labels: { ...recommendedLabels(props.identity ?? { name }), ...(props.labels ?? {}) },
+    annotations: props.annotations && Object.keys(props.annotations).length > 0 ? { ...props.annotations } : undefined,
+    podPorts,
+    ports,
+    sessionAffinityTimeoutSeconds,
+    options: props,
+  };
+}
+
+/**
+ * Validates one Service port against the Service type, the ports declared before it and the pods' ports; returns
+ * it with its target port as a number (a named target resolves by name and protocol, as Kubernetes does).
+ */
+function resolveServicePort(
+  scope: IConstruct, p: AppServicePort, prop: string, type: ServiceType, declared: readonly AppServicePort[], podPorts: readonly PodPort[],
+): BackendPort {
+  checkPort(scope, `${prop}.port`, p.port);
+  if (p.name !== undefined) checkPortName(scope, `${prop}.name`, p.name);
+  const protocol = p.protocol ?? ServiceProtocol.TCP;
+  checkOneOf(scope, `${prop}.protocol`, protocol, Object.values(ServiceProtocol));
+  if (p.nodePort !== undefined) {
+    if (type === ServiceType.CLUSTER_IP) {
+      fail(scope, `${prop}.nodePort`, `is only allowed for NodePort and LoadBalancer Services, got ${p.nodePort} on a ClusterIP Service`);
+    }
+    checkNodePort(scope, `${prop}.nodePort`, p.nodePort);
+    const clash = declared.find((x) => x.nodePort === p.nodePort && (x.protocol ?? ServiceProtocol.TCP) === protocol);
+    if (clash) fail(scope, `${prop}.nodePort`, `must be unique, got ${p.nodePort} twice`);
+  }
+  const all = [...declared, p];
+  if (all.length > 1) {
+    all.forEach((x) => {
+      if (x.name === undefined) fail(scope, `${prop}.name`, `is required on every port of a multi-port Service (port ${x.port} has none)`);
+    });
+  }
+  if (p.name !== undefined && declared.some((x) => x.name === p.name)) {
+    fail(scope, `${prop}.name`, `must be unique within the Service, got ${show(p.name)} twice`);
+  }
+  if (declared.some((x) => x.port === p.port && (x.protocol ?? ServiceProtocol.TCP) === protocol)) {
+    fail(scope, `${prop}.port`, `must be unique per protocol within the Service, got ${p.port}/${protocol} twice`);
+  }
+  let targetNumber: number;
+  const target = p.targetPort ?? p.port;
+  if (typeof target === 'number') {
+    checkPort(scope, `${prop}.targetPort`, target);
+    targetNumber = target;
+  } else {
+    checkPortName(scope, `${prop}.targetPort`, target);
+    const named = podPorts.filter((x) => x.name === target);
+    if (named.length === 0) {
+      const known = podPorts.map((x) => x.name);
+      fail(scope, `${prop}.targetPort`, `names container port ${show(target)}, but the selected pods declare ${known.length ? known.map((x) => show(x)).join(', ') : 'no named ports (pass podPorts)'}`);
+    }
+    // Kubernetes resolves a named targetPort by name and protocol: a port of another protocol gets no endpoints
+    const hit = named.find((x) => (x.protocol ?? ServiceProtocol.TCP) === protocol);
+    if (!hit) {
+      fail(scope, `${prop}.targetPort`, `must name a container port of the Service port's protocol ${protocol}, got ${show(target)} (a ${named.map((x) => x.protocol ?? ServiceProtocol.TCP).join('/')} port)`);
+    }
+    targetNumber = hit.port;
+  }
+  return { name: p.name ?? '', port: p.port, targetPort: targetNumber, protocol };
+}
+
+/** Validates the Service options against the type; returns the session affinity timeout in seconds, if any. */
+function resolveOptions(scope: IConstruct, type: ServiceType, o: AppServiceProps): number | undefined {
+  const external = type === ServiceType.NODE_PORT || type === ServiceType.LOAD_BALANCER;
+  if (o.externalTrafficPolicy !== undefined && !external) {
+    fail(scope, 'externalTrafficPolicy', `is only allowed for NodePort and LoadBalancer Services, got ${show(o.externalTrafficPolicy)} on a ${type} Service`);
+  }
+  if (o.loadBalancerSourceRanges !== undefined && type !== ServiceType.LOAD_BALANCER) {
+    fail(scope, 'loadBalancerSourceRanges', `is only allowed for LoadBalancer Services, got it on a ${type} Service`);
+  }
+  (o.loadBalancerSourceRanges ?? []).forEach((r, i) => {
+    if (!/^[0-9a-fA-F:.]+\/[0-9]{1,3}$/.test(r)) fail(scope, `loadBalancerSourceRanges[${i}]`, `must be a CIDR such as "203.0.113.0/24", got ${show(r)}`);
+  });
+  const timeout = resolveSeconds(scope, {
+    prop: 'sessionAffinityTimeout', value: o.sessionAffinityTimeout, secondsProp: 'sessionAffinityTimeoutSeconds',
+    seconds: o.sessionAffinityTimeoutSeconds, min: 1, max: MAX_AFFINITY_TIMEOUT,
+  });
+  if (timeout !== undefined && o.sessionAffinity !== SessionAffinity.CLIENT_IP) {
+    const prop = o.sessionAffinityTimeout !== undefined ? 'sessionAffinityTimeout' : 'sessionAffinityTimeoutSeconds';
+    fail(scope, prop, `requires sessionAffinity ClientIP, got sessionAffinity ${show(o.sessionAffinity)}`);
+  }
+  const families = o.ipFamilies ?? [];
+  if (families.length > 2) fail(scope, 'ipFamilies', `must contain at most two families, got ${show(families)}`);
+  if (new Set(families).size !== families.length) fail(scope, 'ipFamilies', `must not repeat a family, got ${show(families)}`);
+  if (families.length === 2 && o.ipFamilyPolicy === IpFamilyPolicy.SINGLE_STACK) {
+    fail(scope, 'ipFamilies', `must contain one family with ipFamilyPolicy SingleStack, got ${show(families)}`);
+  }
+  if (families.length === 2 && o.ipFamilyPolicy === undefined) {
+    fail(scope, 'ipFamilyPolicy', `must be PreferDualStack or RequireDualStack when two ipFamilies are given, got undefined`);
+  }
+  for (const [k, v] of Object.entries(o.labels ?? {})) checkLabelValue(scope, `labels.${k}`, v);
+  return timeout;
+}
+
 /**
  * A Service with a stable explicit name, typed ports (named `targetPort`s too), and its DNS names as values.
  *
@@ -243,48 +392,33 @@ export class AppService extends Construct {
   /** The pod selector (a copy). */
   public readonly selector: Record<string, string> | undefined;
 
-  private readonly options: AppServiceOptions;
+  private readonly plan: AppServicePlan;
   private readonly ports: AppServicePort[] = [];
   private readonly resolvedPorts: BackendPort[] = [];
   private readonly podPorts: PodPort[];
 
   constructor(scope: Construct, id: string, props: AppServiceProps = {}) {
     super(scope, id);
-    this.name = props.name ?? id;
-    checkDnsLabel(this, 'name', this.name);
-    this.type = props.type ?? ServiceType.CLUSTER_IP;
-    checkOneOf(this, 'type', this.type, Object.values(ServiceType));
-    this.headless = props.headless ?? false;
+    const plan = resolveAppService(this, id, props);
+    this.plan = plan;
+    this.name = plan.name;
+    this.type = plan.type;
+    this.headless = plan.headless;
+    this.selector = plan.selector;
+    this.podPorts = plan.podPorts;
     this.namespace = namespaceOf(this);
-    this.options = props;
-    this.podPorts = [...(props.podPorts ?? [])];
-    this.selector = props.selector ? { ...props.selector } : undefined;
-
-    if (this.headless && this.type !== ServiceType.CLUSTER_IP) {
-      fail(this, 'headless', `is only possible with type ClusterIP, got type ${this.type}`);
-    }
-    for (const [k, v] of Object.entries(this.selector ?? {})) checkLabelValue(this, `selector.${k}`, v);
-    this.validateOptions(props);
-
     this.endpoint = new ServiceEndpoint(this.name, this.namespace ?? 'default', this.resolvedPorts, clusterDomainOf(this));
-
-    const identity = props.identity ?? { name: this.name };
     this.apiObject = new k8s.KubeService(this, 'Resource', {
-      metadata: {
-        name: this.name,
-        labels: { ...recommendedLabels(identity), ...(props.labels ?? {}) },
-        annotations: props.annotations && Object.keys(props.annotations).length > 0 ? { ...props.annotations } : undefined,
-      },
+      metadata: { name: plan.name, labels: plan.labels, annotations: plan.annotations },
       spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
-
-    (props.ports ?? []).forEach((p, i) => this.addPortAt(p, `ports[${i}]`));
+    for (const { port, backend } of plan.ports) {
+      this.ports.push(port);
+      this.resolvedPorts.push(backend);
+    }
     this.node.addValidation({
       validate: () => (!this.headless && this.ports.length === 0 ? [`${this.node.path}: 'ports' must contain at least one port (only a headless Service may have none)`] : []),
     });
-    if (!this.headless && (props.ports ?? []).length === 0 && props.ports !== undefined) {
-      fail(this, 'ports', 'must contain at least one port (only a headless Service may have none), got []');
-    }
   }
 
   /** The Service's ports, with named target ports resolved to numbers (a copy). */
@@ -299,7 +433,9 @@ export class AppService extends Construct {
 
   /** Adds a port (validated like the `ports` prop). */
   public addPort(port: AppServicePort): void {
-    this.addPortAt(port, `ports[${this.ports.length}]`);
+    const backend = resolveServicePort(this, port, `ports[${this.ports.length}]`, this.type, this.ports, this.podPorts);
+    this.ports.push(port);
+    this.resolvedPorts.push(backend);
   }
 
   /** Declares container ports of the selected pods, so named target ports can refer to them. */
@@ -307,85 +443,8 @@ export class AppService extends Construct {
     this.podPorts.push(port);
   }
 
-  private addPortAt(p: AppServicePort, prop: string): void {
-    checkPort(this, `${prop}.port`, p.port);
-    if (p.name !== undefined) checkPortName(this, `${prop}.name`, p.name);
-    const protocol = p.protocol ?? ServiceProtocol.TCP;
-    checkOneOf(this, `${prop}.protocol`, protocol, Object.values(ServiceProtocol));
-    if (p.nodePort !== undefined) {
-      if (this.type === ServiceType.CLUSTER_IP) {
-        fail(this, `${prop}.nodePort`, `is only allowed for NodePort and LoadBalancer Services, got ${p.nodePort} on a ClusterIP Service`);
-      }
-      checkNodePort(this, `${prop}.nodePort`, p.nodePort);
-      const clash = this.ports.find((x) => x.nodePort === p.nodePort && (x.protocol ?? ServiceProtocol.TCP) === protocol);
-      if (clash) fail(this, `${prop}.nodePort`, `must be unique, got ${p.nodePort} twice`);
-    }
-    const all = [...this.ports, p];
-    if (all.length > 1) {
-      all.forEach((x) => {
-        if (x.name === undefined) fail(this, `${prop}.name`, `is required on every port of a multi-port Service (port ${x.port} has none)`);
-      });
-    }
-    if (p.name !== undefined && this.ports.some((x) => x.name === p.name)) {
-      fail(this, `${prop}.name`, `must be unique within the Service, got ${show(p.name)} twice`);
-    }
-    if (this.ports.some((x) => x.port === p.port && (x.protocol ?? ServiceProtocol.TCP) === protocol)) {
-      fail(this, `${prop}.port`, `must be unique per protocol within the Service, got ${p.port}/${protocol} twice`);
-    }
-    let targetNumber: number;
-    const target = p.targetPort ?? p.port;
-    if (typeof target === 'number') {
-      checkPort(this, `${prop}.targetPort`, target);
-      targetNumber = target;
-    } else {
-      checkPortName(this, `${prop}.targetPort`, target);
-      const named = this.podPorts.filter((x) => x.name === target);
-      if (named.length === 0) {
-        const known = this.podPorts.map((x) => x.name);
-        fail(this, `${prop}.targetPort`, `names container port ${show(target)}, but the selected pods declare ${known.length ? known.map((x) => show(x)).join(', ') : 'no named ports (pass podPorts)'}`);
-      }
-      // Kubernetes resolves a named targetPort by name and protocol: a port of another protocol gets no endpoints
-      const hit = named.find((x) => (x.protocol ?? ServiceProtocol.TCP) === protocol);
-      if (!hit) {
-        fail(this, `${prop}.targetPort`, `must name a container port of the Service port's protocol ${protocol}, got ${show(target)} (a ${named.map((x) => x.protocol ?? ServiceProtocol.TCP).join('/')} port)`);
-      }
-      targetNumber = hit.port;
-    }
-    this.ports.push(p);
-    this.resolvedPorts.push({ name: p.name ?? '', port: p.port, targetPort: targetNumber, protocol });
-  }
-
-  private validateOptions(o: AppServiceProps): void {
-    const external = this.type === ServiceType.NODE_PORT || this.type === ServiceType.LOAD_BALANCER;
-    if (o.externalTrafficPolicy !== undefined && !external) {
-      fail(this, 'externalTrafficPolicy', `is only allowed for NodePort and LoadBalancer Services, got ${show(o.externalTrafficPolicy)} on a ${this.type} Service`);
-    }
-    if (o.loadBalancerSourceRanges !== undefined && this.type !== ServiceType.LOAD_BALANCER) {
-      fail(this, 'loadBalancerSourceRanges', `is only allowed for LoadBalancer Services, got it on a ${this.type} Service`);
-    }
-    (o.loadBalancerSourceRanges ?? []).forEach((r, i) => {
-      if (!/^[0-9a-fA-F:.]+\/[0-9]{1,3}$/.test(r)) fail(this, `loadBalancerSourceRanges[${i}]`, `must be a CIDR such as "203.0.113.0/24", got ${show(r)}`);
-    });
-    if (o.sessionAffinityTimeoutSeconds !== undefined) {
-      if (o.sessionAffinity !== SessionAffinity.CLIENT_IP) {
-        fail(this, 'sessionAffinityTimeoutSeconds', `requires sessionAffinity ClientIP, got sessionAffinity ${show(o.sessionAffinity)}`);
-      }
-      checkInt(this, 'sessionAffinityTimeoutSeconds', o.sessionAffinityTimeoutSeconds, { min: 1, max: MAX_AFFINITY_TIMEOUT });
-    }
-    const families = o.ipFamilies ?? [];
-    if (families.length > 2) fail(this, 'ipFamilies', `must contain at most two families, got ${show(families)}`);
-    if (new Set(families).size !== families.length) fail(this, 'ipFamilies', `must not repeat a family, got ${show(families)}`);
-    if (families.length === 2 && o.ipFamilyPolicy === IpFamilyPolicy.SINGLE_STACK) {
-      fail(this, 'ipFamilies', `must contain one family with ipFamilyPolicy SingleStack, got ${show(families)}`);
-    }
-    if (families.length === 2 && o.ipFamilyPolicy === undefined) {
-      fail(this, 'ipFamilyPolicy', `must be PreferDualStack or RequireDualStack when two ipFamilies are given, got undefined`);
-    }
-    for (const [k, v] of Object.entries(o.labels ?? {})) checkLabelValue(this, `labels.${k}`, v);
-  }
-
   private renderSpec(): k8s.ServiceSpec {
-    const o = this.options;
+    const o = this.plan.options;
     const ports: k8s.ServicePort[] = this.ports.map((p) => {
       const target = p.targetPort ?? p.port;
       return {
@@ -403,8 +462,8 @@ export class AppService extends Construct {
       selector: this.selector,
       ports: ports.length > 0 ? ports : undefined,
       sessionAffinity: o.sessionAffinity,
-      sessionAffinityConfig: o.sessionAffinityTimeoutSeconds !== undefined
-        ? { clientIp: { timeoutSeconds: o.sessionAffinityTimeoutSeconds } }
+      sessionAffinityConfig: this.plan.sessionAffinityTimeoutSeconds !== undefined
+        ? { clientIp: { timeoutSeconds: this.plan.sessionAffinityTimeoutSeconds } }
         : undefined,
       externalTrafficPolicy: o.externalTrafficPolicy,
       internalTrafficPolicy: o.internalTrafficPolicy,

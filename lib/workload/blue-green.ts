@@ -13,22 +13,23 @@
  * @see https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#canary-deployment
  */
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../../imports/k8s';
 import {
-  ServiceBackedApp, addAppServicePort, addEnvVariable, createAppDeployment, createExposurePolicy, createServiceAccount,
-  disruptionBudgetOptions, resolveAppPorts, resolveIdentity, resolveRollout,
+  ResolvedRollout, ServiceBackedApp, WorkloadMetadata, addAppServicePort, addEnvVariable, applyObjectMetadata, createAppDeployment,
+  createExposurePolicy, createServiceAccount, createWorkloadService, disruptionBudgetOptions, resolveAppPorts, resolveIdentity,
+  resolveIngressControllerNamespace, resolveRollout, resolveWorkloadMetadata,
 } from './app-workload';
-import { ResourceOptions, addContainer, mergeResources, resolveContainer } from './container';
-import { DisruptionBudget, validateDisruptionBudget } from './disruption-budget';
+import { ResolvedContainer, ResourceOptions, addContainer, mergeResources, resolveContainer } from './container';
+import { DisruptionBudget, DisruptionBudgetOptions, validateDisruptionBudget } from './disruption-budget';
 import { AppIngress } from '../network/ingress';
-import { AppIdentity, KUBECRAFT_PREFIX, recommendedLabels, selectorLabels, versionFromImage } from '../core/labels';
+import { AppIdentity, KUBECRAFT_PREFIX, recommendedLabels, versionFromImage } from '../core/labels';
 import { ResolvedPodSecurity, resolvePodSecurity } from '../security/pod-security';
 import { AppService } from '../network/service';
 import { checkDnsLabel, checkInt, checkLabelValue, checkOneOf, checkUnique, fail, show } from '../internal/validate';
 import { WebAppProps } from './web-app';
-import { RolloutStrategy } from './types';
+import { RolloutStrategy, TargetPortStyle, WebAppPort, WorkloadServiceOptions } from './types';
 
 /** The label key of the version slot, in pod labels and selectors. */
 export const VERSION_LABEL = 'version';
@@ -91,13 +92,18 @@ export interface BlueGreenVersion {
   readonly appVersion?: string;
 }
 
-/** The settings shared by every version: those of a WebApp, minus image/version (per slot) and autoscaling. */
-export type BlueGreenSharedProps = Pick<WebAppProps,
-  'instance' | 'component' | 'partOf' | 'allowLatest' | 'containerName' | 'ports' | 'replicas' | 'resources'
-  | 'readiness' | 'liveness' | 'startup' | 'command' | 'args' | 'env' | 'envFrom' | 'imagePullPolicy' | 'writablePaths'
-  | 'podSecurity' | 'securityContext' | 'strategy' | 'minReadySeconds' | 'revisionHistoryLimit'
-  | 'progressDeadlineSeconds' | 'terminationGracePeriodSeconds' | 'service' | 'disruptionBudget' | 'ingress'
-  | 'ingressControllerNamespace' | 'podAnnotations' | 'spreadAcrossHosts'>;
+/**
+ * The settings shared by every version: those of a WebApp (declared once there), minus what each version sets
+ * (`image`, `version`) and what a blue/green pair does not have (`autoscaling`, `topologySpread`), with a Service
+ * that cannot be omitted (the versions are reached through it).
+ */
+export type BlueGreenSharedProps = Omit<WebAppProps, 'name' | 'image' | 'version' | 'autoscaling' | 'topologySpread' | 'service'> & {
+  /**
+   * The stable Service: its name, type, affinity, traffic policies, annotations, and how it targets the pod ports.
+   * @default - a ClusterIP Service named after the app, targeting the container ports by name
+   */
+  readonly service?: WorkloadServiceOptions;
+};
 
 /** Props of {@link BlueGreenDeployment}. */
 export interface BlueGreenDeploymentProps extends BlueGreenSharedProps {
@@ -136,7 +142,7 @@ export interface BlueGreenDeploymentProps extends BlueGreenSharedProps {
  * web.connectTo(api, { env: 'API_URL' });
  */
 export class BlueGreenDeployment extends ServiceBackedApp {
-  /** Base name (stable Service, ServiceAccount, `app.kubernetes.io/name`). */
+  /** Base name (ServiceAccount, `app.kubernetes.io/name`, prefix of the Deployments and preview Services). */
   public readonly name: string;
   /** The recommended-label identity shared by the versions (without `version`). */
   public readonly identity: AppIdentity;
@@ -169,145 +175,99 @@ export class BlueGreenDeployment extends ServiceBackedApp {
   /** The NetworkPolicy opening the pods to external or ingress-controller traffic, if any. */
   public readonly exposurePolicy?: k8s.KubeNetworkPolicy;
 
+  protected readonly selector: Record<string, string>;
+
   constructor(scope: Construct, id: string, props: BlueGreenDeploymentProps) {
     super(scope, id);
-    // 1. resolve and validate
-    this.name = props.name ?? id;
-    checkDnsLabel(this, 'name', this.name);
-    this.trafficMode = props.trafficMode ?? TrafficMode.BLUE_GREEN;
-    checkOneOf(this, 'trafficMode', this.trafficMode, Object.values(TrafficMode));
-    this.identity = resolveIdentity(this, this.name, { instance: props.instance, component: props.component, partOf: props.partOf }, 'frontend');
+    const plan = resolveBlueGreen(this, props);
+    this.name = plan.name;
+    this.identity = plan.identity;
+    this.trafficMode = plan.trafficMode;
+    this.versionNames = plan.versions.map((v) => v.name);
+    this.activeVersion = plan.activeVersion;
+    this.replicas = Object.fromEntries(plan.versions.map((v) => [v.name, v.replicas]));
+    this.strategy = plan.rollout.strategy;
+    this.podSecurity = plan.podSecurity;
+    this.selector = plan.metadata.selector;
+    const { metadata } = plan;
+    const baseLabels = metadata.objectLabels;
 
-    const versions = props.versions ?? [];
-    if (versions.length === 0) fail(this, 'versions', 'must contain at least one version (e.g. [{ name: \'blue\', image: ... }]), got []');
-    versions.forEach((v, i) => {
-      checkLabelValue(this, `versions[${i}].name`, v.name);
-      if (v.name === '') fail(this, `versions[${i}].name`, 'must not be empty, got ""');
-      const objectName = `${this.name}-${v.name}`;
-      if (objectName.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(objectName)) {
-        fail(this, `versions[${i}].name`, `must be lowercase letters, digits and '-' (it names the Deployment and Service ${show(objectName)}, a DNS-1123 label of at most 63 characters), got ${show(v.name)}`);
-      }
-      if (v.appVersion !== undefined) checkLabelValue(this, `versions[${i}].appVersion`, v.appVersion);
-    });
-    checkUnique(this, 'versions[].name', versions.map((v) => v.name));
-    this.versionNames = versions.map((v) => v.name);
-    this.activeVersion = props.activeVersion;
-    if (!this.versionNames.includes(this.activeVersion)) {
-      fail(this, 'activeVersion', `must be one of the versions (${this.versionNames.map((n) => show(n)).join(', ')}), got ${show(this.activeVersion)}`);
-    }
-
-    const sharedReplicas = props.replicas ?? 2;
-    checkInt(this, 'replicas', sharedReplicas, { min: 0 });
-    this.replicas = {};
-    versions.forEach((v, i) => {
-      const r = v.replicas ?? sharedReplicas;
-      checkInt(this, `versions[${i}].replicas`, r, { min: 0 });
-      this.replicas[v.name] = r;
-    });
-    if (this.trafficMode === TrafficMode.BLUE_GREEN && this.replicas[this.activeVersion] === 0) {
-      fail(this, 'activeVersion', `selects version ${show(this.activeVersion)}, which has 0 replicas (the stable Service would have no endpoints); scale it up before the cut-over`);
-    }
-    if (Object.values(this.replicas).every((r) => r === 0)) {
-      fail(this, 'replicas', 'must be >= 1 for at least one version (the stable Service would have no endpoints), got 0 for every version');
-    }
-
-    this.strategy = props.strategy ?? RolloutStrategy.rollingUpdate();
-    const rollout = resolveRollout(this, this.strategy, props);
-
-    const ports = resolveAppPorts(this, props, 'the versions are reached through the stable Service');
-    if (!ports.some((p) => p.expose ?? true)) fail(this, 'ports', 'must expose at least one port through the Service, got every port with expose: false');
-
-    const budget = disruptionBudgetOptions(props.disruptionBudget);
-    if (budget) versions.forEach((v) => validateDisruptionBudget(this, budget, this.replicas[v.name], `disruptionBudget(${v.name})`));
-
-    this.podSecurity = resolvePodSecurity(this, props.podSecurity);
-    const containerName = props.containerName ?? this.name;
-
-    // 2. build
-    const baseLabels = recommendedLabels(this.identity);
-    this.serviceAccount = createServiceAccount(this, this.name, baseLabels);
-
+    this.serviceAccount = createServiceAccount(this, this.name, baseLabels, metadata.annotations);
     this.deployments = {};
     this.containers = {};
     this.previewServices = {};
     this.disruptionBudgets = {};
-    versions.forEach((v, i) => {
-      const appVersion = v.appVersion ?? versionFromImage(v.image);
-      const labels = { ...recommendedLabels({ ...this.identity, version: appVersion }), [VERSION_LABEL]: v.name };
-      const selector = this.versionSelector(v.name);
-      const resolved = resolveContainer(this, containerName, {
-        image: v.image,
-        allowLatest: props.allowLatest,
-        ports: ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol })),
-        command: props.command,
-        args: v.args ?? props.args,
-        env: { ...(props.env ?? {}), ...(v.env ?? {}) },
-        envFrom: props.envFrom,
-        resources: mergeResources(props.resources, v.resources),
-        readiness: props.readiness,
-        liveness: props.liveness,
-        startup: props.startup,
-        imagePullPolicy: props.imagePullPolicy,
-        securityContext: props.securityContext,
-        writablePaths: props.writablePaths,
-      }, this.podSecurity, `versions[${i}]`);
-
+    for (const v of plan.versions) {
       const deployment = createAppDeployment(this, `Deployment-${v.name}`, {
         name: `${this.name}-${v.name}`,
-        labels,
-        selector,
-        podAnnotations: props.podAnnotations,
-        replicas: this.replicas[v.name],
-        rollout,
+        labels: v.labels,
+        podLabels: v.podLabels,
+        selector: v.selector,
+        annotations: metadata.annotations,
+        podAnnotations: metadata.podAnnotations,
+        replicas: v.replicas,
+        rollout: plan.rollout,
         serviceAccount: this.serviceAccount,
         podSecurity: this.podSecurity,
         spreadAcrossHosts: props.spreadAcrossHosts,
-        maxPods: this.replicas[v.name],
+        maxPods: v.replicas,
       });
-      this.containers[v.name] = addContainer(deployment, deployment, resolved);
+      this.containers[v.name] = addContainer(deployment, deployment, v.container);
       this.deployments[v.name] = deployment;
-
-      if (budget) {
-        this.disruptionBudgets[v.name] = new DisruptionBudget(this, `DisruptionBudget-${v.name}`, {
-          ...budget,
+      if (plan.budget) {
+        const pdb = new DisruptionBudget(this, `DisruptionBudget-${v.name}`, {
+          ...plan.budget,
           name: `${this.name}-${v.name}`,
-          selector,
-          replicas: this.replicas[v.name],
+          selector: v.selector,
+          replicas: v.replicas,
           identity: this.identity,
         });
+        applyObjectMetadata(pdb.apiObject, metadata.extraLabels, metadata.annotations);
+        this.disruptionBudgets[v.name] = pdb;
       }
-    });
+    }
 
-    this.service = new AppService(this, 'Service', {
-      ...(props.service ?? {}),
-      name: this.name,
-      selector: this.trafficMode === TrafficMode.CANARY ? selectorLabels(this.identity) : this.versionSelector(this.activeVersion),
+    const serviceOptions = props.service ?? {};
+    this.service = createWorkloadService(this, {
+      id: 'Service',
+      name: plan.serviceName,
+      options: serviceOptions,
+      selector: this.trafficMode === TrafficMode.CANARY ? { ...this.selector } : this.versionSelector(this.activeVersion),
       identity: this.identity,
-      labels: { ...(props.service?.labels ?? {}), [ROLE_LABEL]: ServiceRole.STABLE },
+      labels: { ...metadata.extraLabels, ...(serviceOptions.labels ?? {}), [ROLE_LABEL]: ServiceRole.STABLE },
+      annotations: metadata.annotations,
     });
-    for (const v of versions) {
-      this.previewServices[v.name] = new AppService(this, `Preview-${v.name}`, {
+    for (const v of plan.versions) {
+      this.previewServices[v.name] = createWorkloadService(this, {
+        id: `Preview-${v.name}`,
         name: `${this.name}-${v.name}`,
-        selector: this.versionSelector(v.name),
+        options: {},
+        selector: v.selector,
         identity: this.identity,
-        labels: { [ROLE_LABEL]: ServiceRole.PREVIEW },
+        labels: { ...metadata.extraLabels, [ROLE_LABEL]: ServiceRole.PREVIEW },
+        annotations: metadata.annotations,
       });
     }
-    for (const p of ports) {
-      for (const svc of [this.service, ...Object.values(this.previewServices)]) addAppServicePort(svc, p, svc === this.service);
+    for (const p of plan.ports) {
+      for (const svc of [this.service, ...Object.values(this.previewServices)]) addAppServicePort(svc, p, svc === this.service, plan.targetPortStyle);
     }
 
     if (props.ingress) {
       this.ingress = new AppIngress(this, 'Ingress', { ...props.ingress, name: props.ingress.name ?? this.name, service: this.service, identity: this.identity });
+      applyObjectMetadata(this.ingress.apiObject, metadata.extraLabels, metadata.annotations);
     }
     this.exposurePolicy = createExposurePolicy(this, {
-      service: this.service, hasIngress: this.ingress !== undefined, ingressControllerNamespace: props.ingressControllerNamespace, labels: baseLabels,
+      service: this.service,
+      hasIngress: this.ingress !== undefined,
+      ingressControllerNamespace: props.ingressControllerNamespace,
+      labels: baseLabels,
+      annotations: metadata.annotations,
     });
   }
 
   /** The selector of one version's pods: the stable selector labels plus `version: <slot>`. */
   public versionSelector(version: string): Record<string, string> {
-    return { ...selectorLabels(this.identity), [VERSION_LABEL]: version };
+    return { ...this.selector, [VERSION_LABEL]: version };
   }
 
   /** The Deployment of `version` (throws for an unknown version). */
@@ -328,6 +288,132 @@ export class BlueGreenDeployment extends ServiceBackedApp {
   public addPodAnnotation(key: string, value: string): void {
     for (const d of Object.values(this.deployments)) d.podMetadata.addAnnotation(key, value);
   }
-
 }
 
+/** One version slot, resolved. */
+export interface ResolvedBlueGreenVersion {
+  /** The slot name. */
+  readonly name: string;
+  /** Its replicas. */
+  readonly replicas: number;
+  /** Labels of its Deployment (with `app.kubernetes.io/version` and the slot). */
+  readonly labels: Record<string, string>;
+  /** Labels of its pods (the Deployment's, `podLabels` and the selector). */
+  readonly podLabels: Record<string, string>;
+  /** Its selector: the app's selector and the slot. */
+  readonly selector: Record<string, string>;
+  /** Its app container. */
+  readonly container: ResolvedContainer;
+}
+
+/** The validated form of BlueGreenDeploymentProps. */
+export interface BlueGreenPlan {
+  /** The base name. */
+  readonly name: string;
+  /** The stable Service's name. */
+  readonly serviceName: string;
+  /** How the Services target the pod ports. */
+  readonly targetPortStyle: TargetPortStyle;
+  /** The traffic mode. */
+  readonly trafficMode: TrafficMode;
+  /** The identity (no version). */
+  readonly identity: AppIdentity;
+  /** Labels, selector (of every version) and annotations. */
+  readonly metadata: WorkloadMetadata;
+  /** The versions, in order. */
+  readonly versions: ResolvedBlueGreenVersion[];
+  /** The active version. */
+  readonly activeVersion: string;
+  /** The rollout settings of every version. */
+  readonly rollout: ResolvedRollout;
+  /** The app ports. */
+  readonly ports: WebAppPort[];
+  /** The PodDisruptionBudget options, if any. */
+  readonly budget: DisruptionBudgetOptions | undefined;
+  /** Pod security. */
+  readonly podSecurity: ResolvedPodSecurity;
+}
+
+/** Validates BlueGreenDeploymentProps and applies the defaults (creates no construct). */
+export function resolveBlueGreen(scope: IConstruct, props: BlueGreenDeploymentProps): BlueGreenPlan {
+  const name = props.name ?? scope.node.id;
+  checkDnsLabel(scope, 'name', name);
+  const trafficMode = props.trafficMode ?? TrafficMode.BLUE_GREEN;
+  checkOneOf(scope, 'trafficMode', trafficMode, Object.values(TrafficMode));
+  const identity = resolveIdentity(scope, name, { instance: props.instance, component: props.component, partOf: props.partOf }, 'frontend');
+
+  const versions = props.versions ?? [];
+  if (versions.length === 0) fail(scope, 'versions', 'must contain at least one version (e.g. [{ name: \'blue\', image: ... }]), got []');
+  versions.forEach((v, i) => {
+    checkLabelValue(scope, `versions[${i}].name`, v.name);
+    if (v.name === '') fail(scope, `versions[${i}].name`, 'must not be empty, got ""');
+    const objectName = `${name}-${v.name}`;
+    if (objectName.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(objectName)) {
+      fail(scope, `versions[${i}].name`, `must be lowercase letters, digits and '-' (it names the Deployment and Service ${show(objectName)}, a DNS-1123 label of at most 63 characters), got ${show(v.name)}`);
+    }
+    if (v.appVersion !== undefined) checkLabelValue(scope, `versions[${i}].appVersion`, v.appVersion);
+  });
+  checkUnique(scope, 'versions[].name', versions.map((v) => v.name));
+  const versionNames = versions.map((v) => v.name);
+  const activeVersion = props.activeVersion;
+  if (!versionNames.includes(activeVersion)) {
+    fail(scope, 'activeVersion', `must be one of the versions (${versionNames.map((n) => show(n)).join(', ')}), got ${show(activeVersion)}`);
+  }
+  const metadata = resolveWorkloadMetadata(scope, props, identity, {
+    releaseValues: versions.flatMap((v) => [v.appVersion, versionFromImage(v.image)]),
+    reservedKeys: { [VERSION_LABEL]: 'the BlueGreenDeployment sets it to each version\'s slot' },
+  });
+
+  const sharedReplicas = props.replicas ?? 2;
+  checkInt(scope, 'replicas', sharedReplicas, { min: 0 });
+  const replicas: Record<string, number> = {};
+  versions.forEach((v, i) => {
+    const r = v.replicas ?? sharedReplicas;
+    checkInt(scope, `versions[${i}].replicas`, r, { min: 0 });
+    replicas[v.name] = r;
+  });
+  if (trafficMode === TrafficMode.BLUE_GREEN && replicas[activeVersion] === 0) {
+    fail(scope, 'activeVersion', `selects version ${show(activeVersion)}, which has 0 replicas (the stable Service would have no endpoints); scale it up before the cut-over`);
+  }
+  if (Object.values(replicas).every((r) => r === 0)) {
+    fail(scope, 'replicas', 'must be >= 1 for at least one version (the stable Service would have no endpoints), got 0 for every version');
+  }
+
+  const rollout = resolveRollout(scope, props.strategy ?? RolloutStrategy.rollingUpdate(), props);
+  const ports = resolveAppPorts(scope, props, 'the versions are reached through the stable Service');
+  if (!ports.some((p) => p.expose ?? true)) fail(scope, 'ports', 'must expose at least one port through the Service, got every port with expose: false');
+
+  const budget = disruptionBudgetOptions(props.disruptionBudget);
+  if (budget) versions.forEach((v) => validateDisruptionBudget(scope, budget, replicas[v.name], `disruptionBudget(${v.name})`));
+
+  const serviceName = props.service?.name ?? name;
+  checkDnsLabel(scope, 'service.name', serviceName);
+  const targetPortStyle = props.service?.targetPortStyle ?? TargetPortStyle.BY_NAME;
+  checkOneOf(scope, 'service.targetPortStyle', targetPortStyle, Object.values(TargetPortStyle));
+  resolveIngressControllerNamespace(scope, props.ingressControllerNamespace, props.ingress !== undefined);
+
+  const podSecurity = resolvePodSecurity(scope, props.podSecurity);
+  const containerName = props.containerName ?? name;
+  const resolvedVersions = versions.map((v, i): ResolvedBlueGreenVersion => {
+    const appVersion = v.appVersion ?? versionFromImage(v.image);
+    const container = resolveContainer(scope, containerName, {
+      ...props,
+      image: v.image,
+      ports: ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol })),
+      args: v.args ?? props.args,
+      env: { ...(props.env ?? {}), ...(v.env ?? {}) },
+      resources: mergeResources(props.resources, v.resources),
+    }, podSecurity, `versions[${i}]`);
+    return {
+      name: v.name,
+      replicas: replicas[v.name],
+      labels: { ...metadata.extraLabels, ...recommendedLabels({ ...identity, version: appVersion }), [VERSION_LABEL]: v.name },
+      podLabels: { ...metadata.userPodLabels, ...recommendedLabels({ ...identity, version: appVersion }), [VERSION_LABEL]: v.name },
+      selector: { ...metadata.selector, [VERSION_LABEL]: v.name },
+      container,
+    };
+  });
+  return {
+    name, serviceName, targetPortStyle, trafficMode, identity, metadata, versions: resolvedVersions, activeVersion, rollout, ports, budget, podSecurity,
+  };
+}

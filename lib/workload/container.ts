@@ -8,7 +8,8 @@ import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../../imports/k8s';
 import { ContainerSecurityOptions, ResolvedPodSecurity, containerSecurityContextProps } from '../security/pod-security';
-import { patchContainer, probeWithDefaultPort } from '../internal/compat';
+import { patchContainer, probeWithDefaultPort, renderProbe } from '../internal/compat';
+import { FEATURES, requireFeature } from '../core/target-version';
 import { checkDnsLabel, checkEnvName, checkImage, checkPort, checkPortName, checkUnique, cpuCores, fail, show } from '../internal/validate';
 
 /** A named container port. */
@@ -142,6 +143,16 @@ export interface AppContainerOptions {
    * @default ['/tmp']
    */
   readonly writablePaths?: string[];
+  /**
+   * Allocate a terminal (`tty: true`), e.g. for a jump pod you `kubectl attach -it` to; usually with `stdin`.
+   * @default false
+   */
+  readonly tty?: boolean;
+  /**
+   * Keep stdin open (`stdin: true`), so `kubectl attach -i` can write to the process.
+   * @default false
+   */
+  readonly stdin?: boolean;
 }
 
 /**
@@ -163,6 +174,23 @@ export interface ResolvedContainer {
   readonly ports: ContainerPortSpec[];
   /** The validated writable paths, one emptyDir each. */
   readonly writablePaths: string[];
+  /** `tty` and `stdin` (rendered by `addContainer`: cdk8s-plus-27 has neither). */
+  readonly terminal: { readonly tty: boolean; readonly stdin: boolean };
+  /** How the container runs in the pod. */
+  readonly role: ContainerRole;
+}
+
+/** How a container runs in its pod. */
+export enum ContainerRole {
+  /** An app container (`containers`). */
+  APP = 'app',
+  /** An init container: runs to completion, in order, before the app containers start. */
+  INIT = 'init',
+  /**
+   * A native sidecar: an init container with `restartPolicy: Always` (Kubernetes >= 1.29). It starts before the
+   * app containers (after the init containers added before it), runs as long as the pod, and may have probes.
+   */
+  NATIVE_SIDECAR = 'native-sidecar',
 }
 
 /** Validates options and produces cdk8s-plus container props (does not add the container). */
@@ -172,8 +200,10 @@ export function resolveContainer(
   opts: AppContainerOptions,
   pod: ResolvedPodSecurity,
   prop = '',
+  role = ContainerRole.APP,
 ): ResolvedContainer {
   const p = (s: string) => (prop ? `${prop}.${s}` : s);
+  if (role === ContainerRole.NATIVE_SIDECAR) requireFeature(scope, p('native'), FEATURES.NATIVE_SIDECARS);
   checkDnsLabel(scope, p('name'), name);
   checkImage(scope, p('image'), opts.image, opts.allowLatest ?? false);
   const ports = opts.ports ?? [];
@@ -242,7 +272,11 @@ export function resolveContainer(
     startup: probeWithDefaultPort(opts.startup, firstPort),
     securityContext: containerSecurityContextProps(scope, pod, opts.securityContext, p('securityContext')),
   };
-  return { props, ports, writablePaths, ephemeralStorage };
+  for (const key of ['tty', 'stdin'] as const) {
+    const v = opts[key];
+    if (v !== undefined && typeof v !== 'boolean') fail(scope, p(key), `must be a boolean, got ${show(v)}`);
+  }
+  return { props, ports, writablePaths, ephemeralStorage, terminal: { tty: opts.tty ?? false, stdin: opts.stdin ?? false }, role };
 }
 
 /**
@@ -264,14 +298,31 @@ export function volumeNameForPath(path: string): string {
 }
 
 /**
- * Adds a resolved container to a workload and mounts one emptyDir per writable path
- * (volume `<prefix><path-name>`, e.g. `tmp` for the main container, `sidecar-tmp` for others).
+ * Adds a resolved container to a workload, as its resolved role says (`init: true` forces an init container), and
+ * mounts one emptyDir per writable path (volume `<prefix><path-name>`, e.g. `tmp` for the main container,
+ * `sidecar-tmp` for others).
  */
 export function addContainer(scope: Construct, workload: kplus.AbstractPod, resolved: ResolvedContainer, volumePrefix = '', init = false): kplus.Container {
-  const container = init ? workload.addInitContainer(resolved.props) : workload.addContainer(resolved.props);
+  const role = init ? ContainerRole.INIT : resolved.role;
+  let container: kplus.Container;
+  if (role === ContainerRole.NATIVE_SIDECAR) {
+    // cdk8s-plus-27 refuses probes on init containers: they are rendered by patch, with the restart policy
+    const { readiness, liveness, startup, ...rest } = resolved.props;
+    container = workload.addInitContainer(rest);
+    patchContainer(workload, container, '/restartPolicy', 'Always');
+    const probes = { readinessProbe: readiness, livenessProbe: liveness, startupProbe: startup };
+    for (const [field, probe] of Object.entries(probes)) {
+      if (probe) patchContainer(workload, container, `/${field}`, renderProbe(probe, container));
+    }
+  } else {
+    container = role === ContainerRole.INIT ? workload.addInitContainer(resolved.props) : workload.addContainer(resolved.props);
+  }
   // ephemeral-storage through typed L1 quantities: cdk8s-plus-27 renders it only in whole gibibytes (64Mi throws)
   patchContainer(workload, container, '/resources/requests/ephemeral-storage', k8s.Quantity.fromString(`${resolved.ephemeralStorage.requestMi}Mi`));
   patchContainer(workload, container, '/resources/limits/ephemeral-storage', k8s.Quantity.fromString(`${resolved.ephemeralStorage.limitMi}Mi`));
+  // cdk8s-plus-27 has no tty/stdin
+  if (resolved.terminal.tty) patchContainer(workload, container, '/tty', true);
+  if (resolved.terminal.stdin) patchContainer(workload, container, '/stdin', true);
   for (const path of resolved.writablePaths) {
     const volName = `${volumePrefix}${volumeNameForPath(path)}`;
     const vol = kplus.Volume.fromEmptyDir(scope, `Writable-${volName}`, volName, { sizeLimit: Size.mebibytes(64) });

@@ -14,21 +14,24 @@
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/
  */
 import { ApiObject, JsonPatch } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../../imports/k8s';
 import {
-  ServiceBackedApp, addAppServicePort, addEnvVariable, createAppDeployment, createExposurePolicy, createServiceAccount,
-  disruptionBudgetOptions, resolveAppPorts, resolveIdentity, resolveRollout, validateAppPort,
+  ResolvedRollout, RolloutProps, ServiceBackedApp, WorkloadMetadata, addAppServicePort, addEnvVariable, addExtraServicePorts, applyObjectMetadata,
+  createAppDeployment, createExposurePolicy, createServiceAccount, createWorkloadService, disruptionBudgetOptions, isExternal, openToExternal,
+  resolveAppPorts, resolveExtraSelector, resolveIdentity, resolveIngressControllerNamespace, resolveRollout, resolveWorkloadMetadata, validateAppPort,
 } from './app-workload';
-import { AppContainerOptions, InitContainerOptions, ResourceOptions, addContainer, resolveContainer } from './container';
-import { RolloutStrategy, WebAppPort } from './types';
+import { AppContainerOptions, ContainerRole, InitContainerOptions, ResolvedContainer, addContainer, resolveContainer } from './container';
+import {
+  ExtraServiceOptions, PodTemplateMetadataProps, RolloutStrategy, TargetPortStyle, WebAppPort, WorkloadMetadataProps, WorkloadServiceOptions,
+} from './types';
 import { DisruptionBudget, DisruptionBudgetOptions, validateDisruptionBudget } from './disruption-budget';
 import { AppIngress, AppIngressOptions } from '../network/ingress';
-import { AppIdentity, AppIdentityProps, recommendedLabels, selectorLabels } from '../core/labels';
-import { ContainerSecurityOptions, PodSecurityOptions, ResolvedPodSecurity, resolvePodSecurity } from '../security/pod-security';
-import { AppService, AppServiceOptions } from '../network/service';
-import { checkDnsLabel, checkInt, checkLabelKey, checkUnique, fail, show } from '../internal/validate';
+import { AppIdentity, AppIdentityProps, versionFromImage } from '../core/labels';
+import { PodSecurityOptions, ResolvedPodSecurity, resolvePodSecurity } from '../security/pod-security';
+import { AppService, ServiceType } from '../network/service';
+import { checkDnsLabel, checkInt, checkLabelKey, checkOneOf, checkUnique, fail, show } from '../internal/validate';
 
 /** Autoscaling of a WebApp by a `autoscaling/v2` HorizontalPodAutoscaler. */
 export interface WebAppAutoscalingOptions {
@@ -101,8 +104,8 @@ export interface TopologySpreadOptions {
   readonly minDomains?: number;
 }
 
-/** Props of {@link WebApp}. */
-export interface WebAppProps extends AppIdentityProps {
+/** Props of {@link WebApp}: the app container's options, the rollout, labels and selector, and the pod-level settings. */
+export interface WebAppProps extends AppIdentityProps, AppContainerOptions, RolloutProps, WorkloadMetadataProps, PodTemplateMetadataProps {
   /**
    * Name of the Deployment, Service and ServiceAccount, and `app.kubernetes.io/name` (a DNS-1123 label).
    * @default - the construct id
@@ -113,14 +116,6 @@ export interface WebAppProps extends AppIdentityProps {
    * @default 'frontend'
    */
   readonly component?: string;
-
-  /** Container image with an explicit tag or digest; no tag or `:latest` is rejected unless `allowLatest`. */
-  readonly image: string;
-  /**
-   * Accept an image without a tag or with `:latest`.
-   * @default false
-   */
-  readonly allowLatest?: boolean;
   /**
    * The name of the app container.
    * @default - the same as `name`
@@ -137,96 +132,22 @@ export interface WebAppProps extends AppIdentityProps {
    */
   readonly replicas?: number;
   /**
-   * Resource requests and limits, merged over the documented defaults.
-   * @default - cpu 100m request / 500m limit, memory 128Mi / 256Mi (`DEFAULT_RESOURCES`)
-   */
-  readonly resources?: ResourceOptions;
-  /**
-   * Readiness probe (`kplus.Probe.fromHttpGet('/healthz')` or `fromTcpSocket()`), or `false` for none.
-   * HTTP and TCP probes without a `port` target the first port (not port 80 as in cdk8s-plus).
-   * @default - TCP on the first port
-   */
-  readonly readiness?: kplus.Probe | false;
-  /**
-   * Liveness probe.
-   * @default - none
-   */
-  readonly liveness?: kplus.Probe;
-  /**
-   * Startup probe.
-   * @default - none
-   */
-  readonly startup?: kplus.Probe;
-  /**
-   * Entrypoint override.
-   * @default - the image's
-   */
-  readonly command?: string[];
-  /**
-   * Arguments (`$(VAR)` expands env vars).
-   * @default - the image's
-   */
-  readonly args?: string[];
-  /**
-   * Environment variables (literals or `kplus.EnvValue`s).
-   * @default - none
-   */
-  readonly env?: Record<string, string | kplus.EnvValue>;
-  /**
-   * Whole ConfigMaps/Secrets as environment.
-   * @default - none
-   */
-  readonly envFrom?: kplus.EnvFrom[];
-  /**
-   * Image pull policy.
-   * @default kplus.ImagePullPolicy.IF_NOT_PRESENT
-   */
-  readonly imagePullPolicy?: kplus.ImagePullPolicy;
-  /**
-   * Paths the process writes to (each gets an emptyDir; the root filesystem is read-only).
-   * @default ['/tmp']
-   */
-  readonly writablePaths?: string[];
-  /**
    * Pod-level security (user, group, fsGroup, seccomp).
    * @default - restricted: non-root 10001:10001, RuntimeDefault seccomp
    */
   readonly podSecurity?: PodSecurityOptions;
-  /**
-   * Container-level security of the app container.
-   * @default - restricted: drop ALL, no privilege escalation, read-only root filesystem
-   */
-  readonly securityContext?: ContainerSecurityOptions;
   /**
    * How pods are replaced on a change.
    * @default RolloutStrategy.rollingUpdate() (maxSurge 25%, maxUnavailable 25%)
    */
   readonly strategy?: RolloutStrategy;
   /**
-   * Seconds a new pod must be ready before it counts as available.
-   * @default 0
+   * The app's own Service: its name, type (ClusterIP, NodePort, LoadBalancer), affinity, traffic policies,
+   * annotations, and how it targets the pod ports; `false` for none (add Services with `addService`, or none at
+   * all for a worker nothing connects to).
+   * @default - a ClusterIP Service named after the app, targeting the container ports by name
    */
-  readonly minReadySeconds?: number;
-  /**
-   * Old ReplicaSets kept for `kubectl rollout undo`.
-   * @default 10
-   */
-  readonly revisionHistoryLimit?: number;
-  /**
-   * Seconds before a stalled rollout is reported as failed (must exceed `minReadySeconds`).
-   * @default 600
-   */
-  readonly progressDeadlineSeconds?: number;
-  /**
-   * Seconds a pod gets to shut down after SIGTERM.
-   * @default 30
-   */
-  readonly terminationGracePeriodSeconds?: number;
-  /**
-   * The Service: type (ClusterIP, NodePort, LoadBalancer), affinity, traffic policies, annotations.
-   * @default - a ClusterIP Service
-   */
-  readonly service?: AppServiceOptions;
+  readonly service?: WorkloadServiceOptions | false;
   /**
    * A PodDisruptionBudget; `true` for `maxUnavailable: 1`.
    * @default - none
@@ -258,11 +179,78 @@ export interface WebAppProps extends AppIdentityProps {
    * @default 'ingress-nginx'
    */
   readonly ingressControllerNamespace?: string;
-  /**
-   * Annotations on the pod template.
-   * @default - none
-   */
-  readonly podAnnotations?: Record<string, string>;
+}
+
+/** The validated form of WebAppProps: what the constructor builds, every default applied. */
+export interface WebAppPlan {
+  /** The app's name. */
+  readonly name: string;
+  /** The recommended-label identity. */
+  readonly identity: AppIdentity;
+  /** Labels, selector and annotations. */
+  readonly metadata: WorkloadMetadata;
+  /** The replica count (undefined: owned by the HPA). */
+  readonly replicas: number | undefined;
+  /** The autoscaler's minimum, with `autoscaling`. */
+  readonly minReplicas: number | undefined;
+  /** The rollout settings. */
+  readonly rollout: ResolvedRollout;
+  /** The app ports. */
+  readonly ports: WebAppPort[];
+  /** The PodDisruptionBudget options, if any. */
+  readonly budget: DisruptionBudgetOptions | undefined;
+  /** Pod security. */
+  readonly podSecurity: ResolvedPodSecurity;
+  /** The app container. */
+  readonly container: ResolvedContainer;
+  /** The app's own Service (undefined with `service: false`). */
+  readonly service: { readonly name: string; readonly options: WorkloadServiceOptions; readonly style: TargetPortStyle } | undefined;
+  /** The rendered topology spread constraints, if any. */
+  readonly topologySpread: Record<string, unknown>[] | undefined;
+}
+
+/** Validates WebAppProps and applies the defaults (creates no construct). */
+export function resolveWebApp(scope: IConstruct, props: WebAppProps): WebAppPlan {
+  const name = props.name ?? scope.node.id;
+  checkDnsLabel(scope, 'name', name);
+  const identity = resolveIdentity(scope, name, props, 'frontend', props.image);
+  const metadata = resolveWorkloadMetadata(scope, props, identity, { releaseValues: [identity.version, versionFromImage(props.image)] });
+
+  if (props.autoscaling && props.replicas !== undefined) {
+    fail(scope, 'replicas', `must not be set together with 'autoscaling' (the HorizontalPodAutoscaler owns the replica count), got ${props.replicas}`);
+  }
+  if (props.replicas !== undefined) checkInt(scope, 'replicas', props.replicas, { min: 0 });
+  const replicas = props.autoscaling ? undefined : props.replicas ?? 2;
+  const minReplicas = props.autoscaling ? resolveAutoscaling(scope, props.autoscaling) : undefined;
+
+  const rollout = resolveRollout(scope, props.strategy ?? RolloutStrategy.rollingUpdate(), props);
+  const ports = resolveAppPorts(scope, { ports: props.ports, service: props.service || undefined }, 'a WebApp is reached through its Service');
+
+  const budget = disruptionBudgetOptions(props.disruptionBudget);
+  if (budget) validateDisruptionBudget(scope, budget, minReplicas ?? replicas, 'disruptionBudget');
+
+  let service: WebAppPlan['service'];
+  if (props.service !== false) {
+    const options = props.service ?? {};
+    const style = options.targetPortStyle ?? TargetPortStyle.BY_NAME;
+    checkOneOf(scope, 'service.targetPortStyle', style, Object.values(TargetPortStyle));
+    const serviceName = options.name ?? name;
+    checkDnsLabel(scope, 'service.name', serviceName);
+    service = { name: serviceName, options, style };
+  } else if (props.ingress) {
+    fail(scope, 'ingress', 'needs the app\'s own Service, got service: false');
+  }
+  resolveIngressControllerNamespace(scope, props.ingressControllerNamespace, props.ingress !== undefined);
+
+  const podSecurity = resolvePodSecurity(scope, props.podSecurity);
+  const container = resolveContainer(scope, props.containerName ?? name, {
+    ...props,
+    ports: ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol })),
+  }, podSecurity);
+  const topologySpread = props.topologySpread && props.topologySpread.length > 0
+    ? resolveTopologySpread(scope, props.topologySpread, metadata.selector)
+    : undefined;
+  return { name, identity, metadata, replicas, minReplicas, rollout, ports, budget, podSecurity, container, service, topologySpread };
 }
 
 /**
@@ -282,7 +270,7 @@ export class WebApp extends ServiceBackedApp {
   public readonly name: string;
   /** The recommended-label identity. */
   public readonly identity: AppIdentity;
-  /** The recommended labels on every object and pod. */
+  /** The labels on every object: the recommended labels and the `labels` prop. */
   public readonly labels: Record<string, string>;
   /** The replica count (undefined: owned by the HPA). */
   public readonly replicas: number | undefined;
@@ -294,10 +282,10 @@ export class WebApp extends ServiceBackedApp {
   public readonly deployment: kplus.Deployment;
   /** The app container. */
   public readonly container: kplus.Container;
-  /** The Service. */
-  public readonly service: AppService;
   /** The ServiceAccount (token not mounted). */
   public readonly serviceAccount: kplus.ServiceAccount;
+  /** The Services added with `addService` (the app's own one is `service`). */
+  public readonly extraServices: AppService[] = [];
   /** The PodDisruptionBudget, if any. */
   public readonly disruptionBudget?: DisruptionBudget;
   /** The HorizontalPodAutoscaler, if any. */
@@ -307,100 +295,125 @@ export class WebApp extends ServiceBackedApp {
   /** The NetworkPolicy opening the app to external or ingress-controller traffic, if any. */
   public readonly exposurePolicy?: k8s.KubeNetworkPolicy;
 
+  protected readonly selector: Record<string, string>;
+  private readonly ownService: AppService | undefined;
   private readonly ports: WebAppPort[] = [];
+  private readonly metadata: WorkloadMetadata;
+  /** Extra Services that carry every app port (added with default ports), so `addPort` reaches them too. */
+  private readonly followingServices: { service: AppService; style: TargetPortStyle }[] = [];
 
   constructor(scope: Construct, id: string, props: WebAppProps) {
     super(scope, id);
-    // 1. resolve and validate
-    this.name = props.name ?? id;
-    checkDnsLabel(this, 'name', this.name);
-    this.identity = resolveIdentity(this, this.name, props, 'frontend', props.image);
-    this.labels = recommendedLabels(this.identity);
+    const plan = resolveWebApp(this, props);
+    this.name = plan.name;
+    this.identity = plan.identity;
+    this.metadata = plan.metadata;
+    this.labels = plan.metadata.objectLabels;
+    this.selector = plan.metadata.selector;
+    this.replicas = plan.replicas;
+    this.strategy = plan.rollout.strategy;
+    this.podSecurity = plan.podSecurity;
+    const { metadata } = plan;
 
-    if (props.autoscaling && props.replicas !== undefined) {
-      fail(this, 'replicas', `must not be set together with 'autoscaling' (the HorizontalPodAutoscaler owns the replica count), got ${props.replicas}`);
-    }
-    if (props.replicas !== undefined) checkInt(this, 'replicas', props.replicas, { min: 0 });
-    this.replicas = props.autoscaling ? undefined : props.replicas ?? 2;
-    const minReplicas = props.autoscaling ? this.validateAutoscaling(props.autoscaling) : undefined;
-
-    this.strategy = props.strategy ?? RolloutStrategy.rollingUpdate();
-    const rollout = resolveRollout(this, this.strategy, props);
-
-    const ports = resolveAppPorts(this, props, 'a WebApp is reached through its Service');
-
-    const budget = disruptionBudgetOptions(props.disruptionBudget);
-    if (budget) validateDisruptionBudget(this, budget, minReplicas ?? this.replicas, 'disruptionBudget');
-
-    this.podSecurity = resolvePodSecurity(this, props.podSecurity);
-    const containerName = props.containerName ?? this.name;
-    const resolved = resolveContainer(this, containerName, {
-      image: props.image,
-      allowLatest: props.allowLatest,
-      ports: ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol })),
-      command: props.command,
-      args: props.args,
-      env: props.env,
-      envFrom: props.envFrom,
-      resources: props.resources,
-      readiness: props.readiness,
-      liveness: props.liveness,
-      startup: props.startup,
-      imagePullPolicy: props.imagePullPolicy,
-      securityContext: props.securityContext,
-      writablePaths: props.writablePaths,
-    }, this.podSecurity);
-
-    // 2. build
-    this.serviceAccount = createServiceAccount(this, this.name, this.labels);
+    this.serviceAccount = createServiceAccount(this, this.name, this.labels, metadata.annotations);
     this.deployment = createAppDeployment(this, 'Deployment', {
       name: this.name,
       labels: this.labels,
-      selector: selectorLabels(this.identity),
-      podAnnotations: props.podAnnotations,
+      podLabels: metadata.podLabels,
+      selector: metadata.selector,
+      annotations: metadata.annotations,
+      podAnnotations: metadata.podAnnotations,
       replicas: this.replicas,
-      rollout,
+      rollout: plan.rollout,
       serviceAccount: this.serviceAccount,
       podSecurity: this.podSecurity,
       spreadAcrossHosts: props.spreadAcrossHosts,
       maxPods: props.autoscaling?.maxReplicas ?? this.replicas,
     });
-    if (props.topologySpread && props.topologySpread.length > 0) {
-      ApiObject.of(this.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', this.topologySpread(props.topologySpread)));
+    if (plan.topologySpread) {
+      ApiObject.of(this.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', plan.topologySpread));
     }
 
-    this.container = addContainer(this, this.deployment, resolved);
+    this.container = addContainer(this, this.deployment, plan.container);
 
-    this.service = new AppService(this, 'Service', {
-      ...(props.service ?? {}),
-      name: this.name,
-      selector: selectorLabels(this.identity),
-      identity: this.identity,
-    });
-    ports.forEach((p) => this.registerPort(p));
+    if (plan.service) {
+      this.ownService = createWorkloadService(this, {
+        id: 'Service', name: plan.service.name, options: plan.service.options, selector: metadata.selector, identity: this.identity,
+        labels: metadata.extraLabels, annotations: metadata.annotations,
+      });
+      this.followingServices.push({ service: this.ownService, style: plan.service.style });
+    }
+    plan.ports.forEach((p) => this.registerPort(p));
 
-    if (budget) {
+    if (plan.budget) {
       this.disruptionBudget = new DisruptionBudget(this, 'DisruptionBudget', {
-        ...budget,
+        ...plan.budget,
         name: this.name,
-        selector: selectorLabels(this.identity),
-        replicas: minReplicas ?? this.replicas,
+        selector: metadata.selector,
+        replicas: plan.minReplicas ?? this.replicas,
         identity: this.identity,
       });
+      applyObjectMetadata(this.disruptionBudget.apiObject, metadata.extraLabels, metadata.annotations);
     }
 
     if (props.autoscaling) {
       this.deployment.markHasAutoscaler();
-      this.autoscaler = this.createAutoscaler(props.autoscaling, minReplicas as number);
+      this.autoscaler = this.createAutoscaler(props.autoscaling, plan.minReplicas as number);
     }
 
-    if (props.ingress) {
-      this.ingress = new AppIngress(this, 'Ingress', { ...props.ingress, name: props.ingress.name ?? this.name, service: this.service, identity: this.identity });
+    if (props.ingress && this.ownService) {
+      this.ingress = new AppIngress(this, 'Ingress', { ...props.ingress, name: props.ingress.name ?? this.name, service: this.ownService, identity: this.identity });
+      applyObjectMetadata(this.ingress.apiObject, metadata.extraLabels, metadata.annotations);
     }
 
     this.exposurePolicy = createExposurePolicy(this, {
-      service: this.service, hasIngress: this.ingress !== undefined, ingressControllerNamespace: props.ingressControllerNamespace, labels: this.labels,
+      service: this.ownService,
+      services: () => this.services,
+      hasIngress: this.ingress !== undefined,
+      ingressControllerNamespace: props.ingressControllerNamespace,
+      labels: this.labels,
+      annotations: metadata.annotations,
     });
+  }
+
+  /**
+   * The app's own Service (throws with `service: false`: use the ones `addService` returned).
+   */
+  public get service(): AppService {
+    if (!this.ownService) {
+      fail(this, 'service', 'is false: this WebApp has no Service of its own to connect to or route to (use the AppService addService returned)');
+    }
+    return this.ownService;
+  }
+
+  /** Every Service over the app's pods: its own (if any) and those of `addService`. */
+  public get services(): AppService[] {
+    return [...(this.ownService ? [this.ownService] : []), ...this.extraServices];
+  }
+
+  /**
+   * Adds one more Service over the app's pods, e.g. the book's LoadBalancer `lb-svc` next to the app's ClusterIP
+   * Service: another name and type, its own ports (default: the app's exposed ports), and optionally a subset of
+   * the pods (`selector`: labels the pods carry). A NodePort or LoadBalancer Service also opens its target ports
+   * to external traffic by NetworkPolicy (`<name>-from-external`).
+   */
+  public addService(id: string, options: ExtraServiceOptions = {}): AppService {
+    const prop = `services.${id}`;
+    const name = options.name ?? id;
+    checkDnsLabel(this, `${prop}.name`, name);
+    const taken = this.services.map((s) => s.name);
+    if (taken.includes(name)) fail(this, `${prop}.name`, `must differ from the app's other Services (${taken.map((n) => show(n)).join(', ')}), got ${show(name)}`);
+    const style = options.targetPortStyle ?? TargetPortStyle.BY_NAME;
+    checkOneOf(this, `${prop}.targetPortStyle`, style, Object.values(TargetPortStyle));
+    const selector = resolveExtraSelector(this, `${prop}.selector`, options.selector, this.metadata.podLabels, this.selector);
+    const service = createWorkloadService(this, {
+      id: `Service-${id}`, name, options, selector, identity: this.identity, labels: this.metadata.extraLabels, annotations: this.metadata.annotations,
+    });
+    addExtraServicePorts(service, options, this.ports);
+    if (options.ports === undefined) this.followingServices.push({ service, style });
+    this.extraServices.push(service);
+    if (isExternal(service)) openToExternal(this, () => this.services, this.labels, this.metadata.annotations);
+    return service;
   }
 
   // ---- IBackend / IConsumer (peerName, podSelector, endpoint, backendPorts, connectTo: ServiceBackedApp) ----
@@ -433,12 +446,12 @@ export class WebApp extends ServiceBackedApp {
   }
 
   /**
-   * Adds a container port (exposed by the Service by name unless `expose: false`). Subclasses use it to add
+   * Adds a container port (exposed by the app's Services by name unless `expose: false`). Subclasses use it to add
    * ports to the app container after construction.
    */
   public addPort(port: WebAppPort): void {
     const prop = `ports[${this.ports.length}]`;
-    validateAppPort(this, port, prop, this.service.type);
+    validateAppPort(this, port, prop, this.ownService?.type ?? ServiceType.CLUSTER_IP);
     if (this.ports.some((p) => p.name === port.name)) fail(this, `${prop}.name`, `must not contain duplicates, got ${show(port.name)} twice`);
     if (this.ports.some((p) => p.port === port.port && (p.protocol ?? 'TCP') === (port.protocol ?? 'TCP'))) {
       fail(this, `${prop}.port`, `must not contain duplicates, got ${port.port} twice`);
@@ -447,14 +460,18 @@ export class WebApp extends ServiceBackedApp {
     this.registerPort(port);
   }
 
-  /** Adds a sidecar container (restricted like the app container; its writable paths are `<name>-<path>` emptyDirs). */
-  public addSidecar(name: string, options: AppContainerOptions): kplus.Container {
-    return this.addExtraContainer(name, options, false);
+  /**
+   * Adds a sidecar container (restricted like the app container; its writable paths are `<name>-<path>` emptyDirs).
+   * `native: true` makes it a native sidecar (an init container with `restartPolicy: Always`, Kubernetes >= 1.29):
+   * it starts before the app container and runs as long as the pod.
+   */
+  public addSidecar(name: string, options: AppContainerOptions & { readonly native?: boolean }): kplus.Container {
+    return this.addExtraContainer(name, options, options.native ? ContainerRole.NATIVE_SIDECAR : ContainerRole.APP);
   }
 
   /** Adds an init container (restricted; no probes, which Kubernetes rejects there), run to completion before the app starts. */
   public addInitContainer(name: string, options: Omit<InitContainerOptions, 'name'>): kplus.Container {
-    return this.addExtraContainer(name, { ...options, readiness: false }, true);
+    return this.addExtraContainer(name, { ...options, readiness: false }, ContainerRole.INIT);
   }
 
   /** Adds a volume to the pod (mount it with `mount`). */
@@ -470,28 +487,18 @@ export class WebApp extends ServiceBackedApp {
 
   // ---- internals ----
 
-  private addExtraContainer(name: string, options: AppContainerOptions, init: boolean): kplus.Container {
-    const prop = init ? `initContainers.${name}` : `sidecars.${name}`;
+  private addExtraContainer(name: string, options: AppContainerOptions, role: ContainerRole): kplus.Container {
+    const prop = role === ContainerRole.INIT ? `initContainers.${name}` : `sidecars.${name}`;
     if ([...this.deployment.initContainers, ...this.deployment.containers].some((c) => c.name === name)) {
       fail(this, prop, `container name ${show(name)} is already used in this pod`);
     }
-    const resolved = resolveContainer(this, name, options, this.podSecurity, prop);
-    return addContainer(this, this.deployment, resolved, `${name}-`, init);
+    const resolved = resolveContainer(this, name, options, this.podSecurity, prop, role);
+    return addContainer(this, this.deployment, resolved, `${name}-`, role === ContainerRole.INIT);
   }
 
   private registerPort(p: WebAppPort): void {
     this.ports.push(p);
-    addAppServicePort(this.service, p);
-  }
-
-  private validateAutoscaling(a: WebAppAutoscalingOptions): number {
-    const min = a.minReplicas ?? 2;
-    checkInt(this, 'autoscaling.minReplicas', min, { min: 1 });
-    checkInt(this, 'autoscaling.maxReplicas', a.maxReplicas, { min: 1 });
-    if (a.maxReplicas < min) fail(this, 'autoscaling.maxReplicas', `must be >= minReplicas (${min}), got ${a.maxReplicas}`);
-    if (a.cpuUtilizationPercent !== undefined) checkInt(this, 'autoscaling.cpuUtilizationPercent', a.cpuUtilizationPercent, { min: 1, max: 1000 });
-    if (a.memoryUtilizationPercent !== undefined) checkInt(this, 'autoscaling.memoryUtilizationPercent', a.memoryUtilizationPercent, { min: 1, max: 1000 });
-    return min;
+    for (const { service, style } of this.followingServices) addAppServicePort(service, p, true, style);
   }
 
   private createAutoscaler(a: WebAppAutoscalingOptions, minReplicas: number): k8s.KubeHorizontalPodAutoscalerV2 {
@@ -504,7 +511,7 @@ export class WebApp extends ServiceBackedApp {
       metrics.push({ type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: a.memoryUtilizationPercent } } });
     }
     return new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
-      metadata: { name: this.name, labels: { ...this.labels } },
+      metadata: { name: this.name, labels: { ...this.labels }, annotations: this.metadata.annotations },
       spec: {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
         minReplicas,
@@ -513,26 +520,38 @@ export class WebApp extends ServiceBackedApp {
       },
     });
   }
+}
 
-  private topologySpread(list: TopologySpreadOptions[]): Record<string, unknown>[] {
-    checkUnique(this, 'topologySpread[].topologyKey', list.map((t) => t.topologyKey.key));
-    return list.map((t, i) => {
-      const maxSkew = t.maxSkew ?? 1;
-      checkInt(this, `topologySpread[${i}].maxSkew`, maxSkew, { min: 1 });
-      const when = t.whenUnsatisfiable ?? WhenUnsatisfiable.SCHEDULE_ANYWAY;
-      if (t.minDomains !== undefined) {
-        if (when !== WhenUnsatisfiable.DO_NOT_SCHEDULE) fail(this, `topologySpread[${i}].minDomains`, `requires whenUnsatisfiable DoNotSchedule, got ${when}`);
-        checkInt(this, `topologySpread[${i}].minDomains`, t.minDomains, { min: 1 });
-      }
-      checkLabelKey(this, `topologySpread[${i}].topologyKey`, t.topologyKey.key);
-      const c: Record<string, unknown> = {
-        maxSkew,
-        topologyKey: t.topologyKey.key,
-        whenUnsatisfiable: when,
-        labelSelector: { matchLabels: selectorLabels(this.identity) },
-      };
-      if (t.minDomains !== undefined) c.minDomains = t.minDomains;
-      return c;
-    });
-  }
+/** Validates the autoscaling options; returns the minimum replica count. */
+function resolveAutoscaling(scope: IConstruct, a: WebAppAutoscalingOptions): number {
+  const min = a.minReplicas ?? 2;
+  checkInt(scope, 'autoscaling.minReplicas', min, { min: 1 });
+  checkInt(scope, 'autoscaling.maxReplicas', a.maxReplicas, { min: 1 });
+  if (a.maxReplicas < min) fail(scope, 'autoscaling.maxReplicas', `must be >= minReplicas (${min}), got ${a.maxReplicas}`);
+  if (a.cpuUtilizationPercent !== undefined) checkInt(scope, 'autoscaling.cpuUtilizationPercent', a.cpuUtilizationPercent, { min: 1, max: 1000 });
+  if (a.memoryUtilizationPercent !== undefined) checkInt(scope, 'autoscaling.memoryUtilizationPercent', a.memoryUtilizationPercent, { min: 1, max: 1000 });
+  return min;
+}
+
+/** Validates the topology spread constraints and renders them over the pods of `selector`. */
+function resolveTopologySpread(scope: IConstruct, list: TopologySpreadOptions[], selector: Record<string, string>): Record<string, unknown>[] {
+  checkUnique(scope, 'topologySpread[].topologyKey', list.map((t) => t.topologyKey.key));
+  return list.map((t, i) => {
+    const maxSkew = t.maxSkew ?? 1;
+    checkInt(scope, `topologySpread[${i}].maxSkew`, maxSkew, { min: 1 });
+    const when = t.whenUnsatisfiable ?? WhenUnsatisfiable.SCHEDULE_ANYWAY;
+    if (t.minDomains !== undefined) {
+      if (when !== WhenUnsatisfiable.DO_NOT_SCHEDULE) fail(scope, `topologySpread[${i}].minDomains`, `requires whenUnsatisfiable DoNotSchedule, got ${when}`);
+      checkInt(scope, `topologySpread[${i}].minDomains`, t.minDomains, { min: 1 });
+    }
+    checkLabelKey(scope, `topologySpread[${i}].topologyKey`, t.topologyKey.key);
+    const c: Record<string, unknown> = {
+      maxSkew,
+      topologyKey: t.topologyKey.key,
+      whenUnsatisfiable: when,
+      labelSelector: { matchLabels: { ...selector } },
+    };
+    if (t.minDomains !== undefined) c.minDomains = t.minDomains;
+    return c;
+  });
 }
