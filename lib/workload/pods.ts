@@ -9,12 +9,18 @@
  * @see https://kubernetes.io/docs/concepts/workloads/pods/init-containers/
  */
 import { Duration, Size } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import { dropPodAddressLabel } from '../internal/compat';
-import { addEnvVariable, createServiceAccount } from './app-workload';
-import { AppContainerOptions, InitContainerOptions, addContainer, resolveContainer } from './container';
-import { LABEL, recommendedLabels, selectorLabels, versionFromImage } from '../core/labels';
+import {
+  WorkloadMetadata, addEnvVariable, addExtraServicePorts, createServiceAccount, createWorkloadService, isExternal, openToExternal,
+  resolveExtraSelector, resolveWorkloadMetadata,
+} from './app-workload';
+import { AppContainerOptions, ContainerPortSpec, ContainerRole, InitContainerOptions, ResolvedContainer, addContainer, resolveContainer } from './container';
+import { AppIdentity, AppIdentityProps, versionFromImage } from '../core/labels';
+import { ExtraServiceOptions, TargetPortStyle, WorkloadMetadataProps } from './types';
+import { AppService } from '../network/service';
+import { resolveSeconds } from '../internal/duration';
 import {
   DEFAULT_USER_ID,
   PodSecurityOptions,
@@ -25,12 +31,20 @@ import {
   resolvePodSecurity,
 } from '../security/pod-security';
 import { ConnectOptions, Connection, IBackend, IConsumer, connect, namespaceOf } from '../network/wiring';
-import { checkDnsLabel, checkInt, checkLabels, checkLabelValue, fail, show } from '../internal/validate';
+import { checkDnsLabel, checkLabelValue, checkOneOf, checkUnique, fail, show } from '../internal/validate';
 
 /** A container with its name: a sidecar or an extra container of a pod. */
 export interface NamedContainerOptions extends AppContainerOptions {
   /** Container name (DNS-1123 label, unique in the pod across containers and init containers). */
   readonly name: string;
+  /**
+   * Run it as a native sidecar: an init container with `restartPolicy: Always` (Kubernetes 1.29 or newer: set the
+   * app's target version). It starts before the app containers (and after the init containers added before it),
+   * runs as long as the pod, is stopped after them, and may have probes (a startup probe holds the next
+   * container back until it passes).
+   * @default false (a second app container, started with the others)
+   */
+  readonly native?: boolean;
 }
 
 /** One mount of a shared volume. */
@@ -98,8 +112,9 @@ function checkNewContainerName(workload: kplus.AbstractPod, prop: string, name: 
 
 /**
  * Adds a sidecar container to a workload: a second long-running container of the same pod (log shipper,
- * proxy, reloader). It runs as the pod's user with the restricted container context; its writable paths get
- * their own emptyDirs named `<sidecar>-<path>` (e.g. `shipper-tmp`). Share data with `shareEmptyDir`.
+ * proxy, reloader), or with `native: true` a native sidecar (an init container with `restartPolicy: Always`). It
+ * runs as the pod's user with the restricted container context; its writable paths get their own emptyDirs named
+ * `<sidecar>-<path>` (e.g. `shipper-tmp`). Share data with `shareEmptyDir`.
  *
  * @example
  * const shipper = addSidecar(web.deployment, { name: 'shipper', image: 'busybox:1.36.1', command: ['sh', '-c', 'tail -F /logs/app.log'] });
@@ -107,8 +122,13 @@ function checkNewContainerName(workload: kplus.AbstractPod, prop: string, name: 
 export function addSidecar(workload: kplus.AbstractPod, options: NamedContainerOptions): kplus.Container {
   const prop = `sidecars[${options.name}]`;
   checkNewContainerName(workload, `${prop}.name`, options.name);
-  const resolved = resolveContainer(workload, options.name, options, podSecurityOf(workload), prop);
+  const resolved = resolveContainer(workload, options.name, options, podSecurityOf(workload), prop, sidecarRole(workload, prop, options));
   return addContainer(workload, workload, resolved, `${options.name}-`);
+}
+
+function sidecarRole(scope: IConstruct, prop: string, options: NamedContainerOptions): ContainerRole {
+  if (options.native !== undefined && typeof options.native !== 'boolean') fail(scope, `${prop}.native`, `must be a boolean, got ${show(options.native)}`);
+  return options.native ? ContainerRole.NATIVE_SIDECAR : ContainerRole.APP;
 }
 
 /**
@@ -133,80 +153,113 @@ export function addInitContainer(workload: kplus.AbstractPod, options: InitConta
 export function shareEmptyDir(workload: kplus.AbstractPod, options: SharedEmptyDirOptions): kplus.Volume {
   const prop = `sharedVolumes[${options.name}]`;
   checkDnsLabel(workload, `${prop}.name`, options.name);
+  return attachVolume(workload, prop, options.name, options.mounts, true, () => kplus.Volume.fromEmptyDir(workload, `SharedEmptyDir-${options.name}`, options.name, {
+    sizeLimit: options.sizeLimit ?? DEFAULT_SHARED_VOLUME_SIZE,
+    medium: options.medium,
+  }));
+}
+
+/** One mount of a volume: a container (by name or object), a path, read-only and sub-path. */
+interface VolumeMountSpec {
+  readonly container: string | kplus.Container;
+  readonly path: string;
+  readonly readOnly?: boolean;
+  readonly subPath?: string;
+}
+
+/**
+ * Adds the volume `make()` creates (named `name`) to a workload and mounts it into its containers: the name is
+ * unique in the pod, each container exists, each path is absolute and not yet a mount point of that container
+ * (`oncePerContainer`: each container mounts it at most once). Validated before anything is added.
+ */
+function attachVolume(
+  workload: kplus.AbstractPod, prop: string, name: string, mounts: readonly VolumeMountSpec[], oncePerContainer: boolean, make: () => kplus.Volume,
+): kplus.Volume {
   const volumeNames = new Set<string>([
     ...workload.volumes.map((v) => v.name),
     ...allContainers(workload).flatMap((c) => c.mounts.map((m) => m.volume.name)),
   ]);
-  if (volumeNames.has(options.name)) {
-    fail(workload, `${prop}.name`, `must be unique in the pod (volumes: ${[...volumeNames].join(', ')}), got ${show(options.name)}`);
+  if (volumeNames.has(name)) {
+    fail(workload, `${prop}.name`, `must be unique in the pod (volumes: ${[...volumeNames].join(', ')}), got ${show(name)}`);
   }
-  if (options.mounts.length === 0) fail(workload, `${prop}.mounts`, 'must contain at least one mount, got []');
+  if (!mounts || mounts.length === 0) fail(workload, `${prop}.mounts`, `must contain at least one mount, got ${show(mounts)}`);
   const containers = allContainers(workload);
-  const targets = options.mounts.map((m, i) => {
+  const targets = mounts.map((m, i) => {
     const container = typeof m.container === 'string' ? containers.find((c) => c.name === m.container) : m.container;
     if (!container || !containers.includes(container)) {
-      const name = typeof m.container === 'string' ? m.container : m.container.name;
-      fail(workload, `${prop}.mounts[${i}].container`, `must name a container of the pod (${containers.map((c) => c.name).join(', ') || 'none'}), got ${show(name)}`);
+      const cname = typeof m.container === 'string' ? m.container : m.container?.name;
+      fail(workload, `${prop}.mounts[${i}].container`, `must name a container of the pod (${containers.map((c) => c.name).join(', ') || 'none'}), got ${show(cname)}`);
     }
-    if (!m.path.startsWith('/') || m.path.includes(':')) {
+    if (typeof m.path !== 'string' || !m.path.startsWith('/') || m.path.includes(':')) {
       fail(workload, `${prop}.mounts[${i}].path`, `must be an absolute path without ':', got ${show(m.path)}`);
     }
     if (container.mounts.some((x) => x.path === m.path)) {
       fail(workload, `${prop}.mounts[${i}].path`, `is already a mount point of container ${show(container.name)}, got ${show(m.path)}`);
     }
-    return { container, path: m.path, readOnly: m.readOnly ?? false };
+    if (m.subPath !== undefined && (typeof m.subPath !== 'string' || m.subPath.startsWith('/') || m.subPath.split('/').includes('..'))) {
+      fail(workload, `${prop}.mounts[${i}].subPath`, `must be a relative path without '..', got ${show(m.subPath)}`);
+    }
+    return { container, path: m.path, readOnly: m.readOnly ?? false, subPath: m.subPath };
   });
-  const seen = new Set<kplus.Container>();
+  const seen = new Map<kplus.Container, string>();
   targets.forEach((t, i) => {
-    if (seen.has(t.container)) fail(workload, `${prop}.mounts[${i}].container`, `must mount the volume once per container, got ${show(t.container.name)} twice`);
-    seen.add(t.container);
+    const other = seen.get(t.container);
+    if (other !== undefined && oncePerContainer) fail(workload, `${prop}.mounts[${i}].container`, `must mount the volume once per container, got ${show(t.container.name)} twice`);
+    if (other === t.path) fail(workload, `${prop}.mounts[${i}].path`, `must differ from the other mounts of container ${show(t.container.name)}, got ${show(t.path)} twice`);
+    seen.set(t.container, t.path);
   });
-  const volume = kplus.Volume.fromEmptyDir(workload, `SharedEmptyDir-${options.name}`, options.name, {
-    sizeLimit: options.sizeLimit ?? DEFAULT_SHARED_VOLUME_SIZE,
-    medium: options.medium,
-  });
+  const volume = make();
   workload.addVolume(volume);
-  for (const t of targets) t.container.mount(t.path, volume, { readOnly: t.readOnly });
+  for (const t of targets) t.container.mount(t.path, volume, { readOnly: t.readOnly, subPath: t.subPath });
   return volume;
 }
 
+/** Where a container of an AppPod mounts one of its volumes. */
+export interface PodVolumeMount {
+  /**
+   * The container, by name (the app container, a sidecar or an init container).
+   * @default - the app container
+   */
+  readonly container?: string;
+  /** Absolute path of the mount inside the container. */
+  readonly path: string;
+  /**
+   * Mount read-only.
+   * @default false
+   */
+  readonly readOnly?: boolean;
+  /**
+   * A path inside the volume to mount instead of its root.
+   * @default - the volume's root
+   */
+  readonly subPath?: string;
+}
+
+/**
+ * A volume of an AppPod and where its containers mount it. The volume comes from the library: a
+ * PersistentVolumeClaim (`claim.toVolume({ name: 'data' })`), a ConfigBundle's ConfigMap or Secret
+ * (`bundle.configVolume()`, `bundle.secretVolume()`), or any `kplus.Volume`. An emptyDir shared between containers
+ * is a `sharedVolumes` entry.
+ */
+export interface PodVolumeOptions {
+  /** The volume (its name must be unique in the pod). */
+  readonly volume: kplus.Volume;
+  /** Where it is mounted (at least one). */
+  readonly mounts: PodVolumeMount[];
+}
+
 /** Props of `AppPod`: the app container's options plus pod-level settings. */
-export interface AppPodProps extends AppContainerOptions {
+export interface AppPodProps extends AppContainerOptions, AppIdentityProps, WorkloadMetadataProps {
   /**
    * The Pod's name (and `app.kubernetes.io/name`). Also the name of its ServiceAccount.
    * @default - the construct id
    */
   readonly name?: string;
   /**
-   * `app.kubernetes.io/instance`.
-   * @default - the same as `name`
-   */
-  readonly instance?: string;
-  /**
-   * `app.kubernetes.io/version`.
-   * @default - the image tag
-   */
-  readonly version?: string;
-  /**
    * `app.kubernetes.io/component`.
    * @default - none
    */
   readonly component?: string;
-  /**
-   * `app.kubernetes.io/part-of`.
-   * @default - none
-   */
-  readonly partOf?: string;
-  /**
-   * Extra labels on the Pod (custom keys such as `tier: backend`), added to the recommended labels.
-   * @default - none
-   */
-  readonly labels?: Record<string, string>;
-  /**
-   * Annotations on the Pod.
-   * @default - none
-   */
-  readonly annotations?: Record<string, string>;
   /**
    * Name of the app container.
    * @default 'app'
@@ -218,8 +271,13 @@ export interface AppPodProps extends AppContainerOptions {
    */
   readonly restartPolicy?: kplus.RestartPolicy;
   /**
+   * How long the containers get between SIGTERM and SIGKILL when the pod is deleted, in whole seconds.
+   * @default Duration.seconds(30)
+   */
+  readonly terminationGracePeriod?: Duration;
+  /**
    * Seconds between SIGTERM and SIGKILL when the pod is deleted.
-   * @default 30
+   * @deprecated use `terminationGracePeriod`
    */
   readonly terminationGracePeriodSeconds?: number;
   /**
@@ -233,7 +291,8 @@ export interface AppPodProps extends AppContainerOptions {
    */
   readonly initContainers?: InitContainerOptions[];
   /**
-   * Sidecar containers running next to the app container.
+   * Sidecar containers running next to the app container; `native: true` ones are added to the init containers
+   * (after `initContainers`), with `restartPolicy: Always`.
    * @default - none
    */
   readonly sidecars?: NamedContainerOptions[];
@@ -242,26 +301,83 @@ export interface AppPodProps extends AppContainerOptions {
    * @default - none
    */
   readonly sharedVolumes?: SharedEmptyDirOptions[];
+  /**
+   * Volumes (a PersistentVolumeClaim, a ConfigMap or Secret of a ConfigBundle, ...) and where the containers mount
+   * them, added after `sharedVolumes`.
+   * @default - none
+   */
+  readonly volumes?: PodVolumeOptions[];
 }
 
+/** The validated form of AppPodProps, every default applied. */
+export interface AppPodPlan {
+  /** The Pod's name. */
+  readonly name: string;
+  /** The recommended-label identity. */
+  readonly identity: AppIdentity;
+  /** Labels, selector and annotations. */
+  readonly metadata: WorkloadMetadata;
+  /** The restart policy. */
+  readonly restartPolicy: kplus.RestartPolicy;
+  /** The termination grace period in seconds. */
+  readonly terminationGracePeriodSeconds: number;
+  /** Pod security. */
+  readonly podSecurity: ResolvedPodSecurity;
+  /** The init containers, in order. */
+  readonly initContainers: ResolvedContainer[];
+  /** The app container. */
+  readonly container: ResolvedContainer;
+  /** The sidecars (native ones run as init containers), in order. */
+  readonly sidecars: ResolvedContainer[];
+}
 
-/** Validates extra labels (key syntax, value syntax) and forbids overriding the recommended ones. */
-export function checkExtraLabels(scope: Construct, prop: string, labels: Record<string, string>): void {
-  checkLabels(scope, prop, labels);
-  for (const k of Object.keys(labels)) {
-    if (Object.values(LABEL).includes(k as (typeof LABEL)[keyof typeof LABEL])) {
-      fail(scope, prop, `must not set the recommended label ${show(k)}: use the matching prop (name, instance, version, component, partOf)`);
-    }
-  }
+/** Validates AppPodProps and applies the defaults (creates no construct; volumes are checked as they are added). */
+export function resolveAppPod(scope: IConstruct, props: AppPodProps): AppPodPlan {
+  const name = props.name ?? scope.node.id;
+  checkDnsLabel(scope, 'name', name);
+  const restartPolicy = props.restartPolicy ?? kplus.RestartPolicy.ALWAYS;
+  checkOneOf(scope, 'restartPolicy', restartPolicy, Object.values(kplus.RestartPolicy));
+  const terminationGracePeriodSeconds = resolveSeconds(scope, {
+    prop: 'terminationGracePeriod', value: props.terminationGracePeriod, secondsProp: 'terminationGracePeriodSeconds',
+    seconds: props.terminationGracePeriodSeconds, default: Duration.seconds(30), min: 0,
+  });
+  const podSecurity = resolvePodSecurity(scope, props.podSecurity);
+
+  const version = props.version ?? versionFromImage(props.image);
+  const identityValues = { instance: props.instance, version, component: props.component, partOf: props.partOf };
+  for (const [prop, value] of Object.entries(identityValues)) if (value !== undefined) checkLabelValue(scope, prop, value);
+  const identity: AppIdentity = { name, ...identityValues };
+  const metadata = resolveWorkloadMetadata(scope, props, identity, { releaseValues: [version] });
+
+  const containerName = props.containerName ?? 'app';
+  const names: string[] = [];
+  const named = (prop: string, n: string) => {
+    checkDnsLabel(scope, prop, n);
+    if (names.includes(n)) fail(scope, prop, `must be unique in the pod (containers and init containers: ${names.join(', ')}), got ${show(n)}`);
+    names.push(n);
+  };
+  const initContainers = (props.initContainers ?? []).map((init) => {
+    const prop = `initContainers[${init.name}]`;
+    named(`${prop}.name`, init.name);
+    return resolveContainer(scope, init.name, { ...init, readiness: false }, podSecurity, prop);
+  });
+  named('containerName', containerName);
+  const container = resolveContainer(scope, containerName, props, podSecurity);
+  const sidecars = (props.sidecars ?? []).map((sc) => {
+    const prop = `sidecars[${sc.name}]`;
+    named(`${prop}.name`, sc.name);
+    return resolveContainer(scope, sc.name, sc, podSecurity, prop, sidecarRole(scope, prop, sc));
+  });
+  return { name, identity, metadata, restartPolicy, terminationGracePeriodSeconds, podSecurity, initContainers, container, sidecars };
 }
 
 /**
- * A standalone Pod: the app container (restricted, explicit resources), optional sidecars, init containers
- * and shared emptyDirs, its own ServiceAccount without a mounted token, and a stable name. Use it for the
- * book's single-pod examples and one-off tasks; long-running services belong in a Deployment (`WebApp`).
+ * A standalone Pod: the app container (restricted, explicit resources), optional sidecars (native ones too), init
+ * containers, shared emptyDirs and volumes, its own ServiceAccount without a mounted token, and a stable name. Use
+ * it for the book's single-pod examples and one-off tasks; long-running services belong in a Deployment (`WebApp`).
  *
- * It is a consumer (`connectTo` a backend: env var + NetworkPolicies) and can wait for a backend's DNS name
- * (`addDnsWait` in `dns-wait.ts`).
+ * It is a consumer (`connectTo` a backend: env var + NetworkPolicies), can wait for a backend's DNS name
+ * (`addDnsWait` in `dns-wait.ts`), and can be reached through Services of its own (`addService`).
  *
  * @example
  * const pod = new AppPod(chart, 'writer', {
@@ -286,28 +402,31 @@ export class AppPod extends Construct implements IConsumer {
   public readonly labels: Record<string, string>;
   /** Resolved restart policy. */
   public readonly restartPolicy: kplus.RestartPolicy;
-  /** Resolved termination grace period. */
+  /** Resolved termination grace period, in seconds. */
   public readonly terminationGracePeriodSeconds: number;
+  /** The Services added with `addService`. */
+  public readonly services: AppService[] = [];
+
+  private readonly metadata: WorkloadMetadata;
+  private readonly identity: AppIdentity;
+  private readonly appPorts: ContainerPortSpec[];
 
   constructor(scope: Construct, id: string, props: AppPodProps) {
     super(scope, id);
-    this.name = props.name ?? id;
-    checkDnsLabel(this, 'name', this.name);
-    const containerName = props.containerName ?? 'app';
-    this.restartPolicy = props.restartPolicy ?? kplus.RestartPolicy.ALWAYS;
-    this.terminationGracePeriodSeconds = props.terminationGracePeriodSeconds ?? 30;
-    checkInt(this, 'terminationGracePeriodSeconds', this.terminationGracePeriodSeconds, { min: 0 });
-    this.podSecurity = resolvePodSecurity(this, props.podSecurity);
+    const plan = resolveAppPod(this, props);
+    this.name = plan.name;
+    this.identity = plan.identity;
+    this.metadata = plan.metadata;
+    this.labels = plan.metadata.podLabels;
+    this.restartPolicy = plan.restartPolicy;
+    this.terminationGracePeriodSeconds = plan.terminationGracePeriodSeconds;
+    this.podSecurity = plan.podSecurity;
+    this.appPorts = plan.container.ports;
+    const annotations = plan.metadata.annotations;
 
-    const version = props.version ?? versionFromImage(props.image);
-    const identityValues = { instance: props.instance, version, component: props.component, partOf: props.partOf };
-    for (const [prop, value] of Object.entries(identityValues)) if (value !== undefined) checkLabelValue(this, prop, value);
-    checkExtraLabels(this, 'labels', props.labels ?? {});
-    this.labels = { ...(props.labels ?? {}), ...recommendedLabels({ name: this.name, ...identityValues }) };
-
-    this.serviceAccount = createServiceAccount(this, this.name, this.labels);
+    this.serviceAccount = createServiceAccount(this, this.name, plan.metadata.objectLabels, annotations);
     this.pod = new kplus.Pod(this, 'Pod', {
-      metadata: { name: this.name, labels: this.labels, annotations: props.annotations },
+      metadata: { name: this.name, labels: this.labels, annotations },
       serviceAccount: this.serviceAccount,
       automountServiceAccountToken: false,
       restartPolicy: this.restartPolicy,
@@ -318,12 +437,11 @@ export class AppPod extends Construct implements IConsumer {
     dropPodAddressLabel(this.pod);
     applyPodSecurity(this.pod, this.podSecurity);
 
-    for (const init of props.initContainers ?? []) addInitContainer(this.pod, init);
-    checkNewContainerName(this.pod, 'containerName', containerName);
-    const resolved = resolveContainer(this, containerName, props, this.podSecurity);
-    this.container = addContainer(this.pod, this.pod, resolved);
-    for (const sidecar of props.sidecars ?? []) addSidecar(this.pod, sidecar);
+    for (const init of plan.initContainers) addContainer(this.pod, this.pod, init, `${init.props.name}-`, true);
+    this.container = addContainer(this.pod, this.pod, plan.container);
+    for (const sidecar of plan.sidecars) addContainer(this.pod, this.pod, sidecar, `${sidecar.props.name}-`);
     for (const shared of props.sharedVolumes ?? []) shareEmptyDir(this.pod, shared);
+    (props.volumes ?? []).forEach((v, i) => this.addVolume(v, `volumes[${i}]`));
   }
 
   /** Readable name used in NetworkPolicy names. */
@@ -331,9 +449,9 @@ export class AppPod extends Construct implements IConsumer {
     return this.name;
   }
 
-  /** `app.kubernetes.io/name` + `app.kubernetes.io/instance` of this pod. */
+  /** The labels selecting this pod (`selectorLabels`, default `app.kubernetes.io/name` + `instance`). */
   public get podSelector(): Record<string, string> {
-    return selectorLabels({ name: this.labels[LABEL.NAME], instance: this.labels[LABEL.INSTANCE] });
+    return { ...this.metadata.selector };
   }
 
   /** The namespace of the chart. */
@@ -346,7 +464,7 @@ export class AppPod extends Construct implements IConsumer {
     addEnvVariable(this, [this.container], name, value);
   }
 
-  /** Adds a sidecar container (see `addSidecar`). */
+  /** Adds a sidecar container (see `addSidecar`; `native: true` for a native sidecar). */
   public addSidecar(options: NamedContainerOptions): kplus.Container {
     return addSidecar(this.pod, options);
   }
@@ -359,6 +477,46 @@ export class AppPod extends Construct implements IConsumer {
   /** Shares an emptyDir between containers (see `shareEmptyDir`). */
   public shareEmptyDir(options: SharedEmptyDirOptions): kplus.Volume {
     return shareEmptyDir(this.pod, options);
+  }
+
+  /**
+   * Adds a volume to the pod and mounts it where `options.mounts` say (the app container by default), e.g.
+   * `pod.addVolume({ volume: claim.toVolume({ name: 'data' }), mounts: [{ path: '/data' }] })`.
+   */
+  public addVolume(options: PodVolumeOptions, prop = `volumes[${this.pod.volumes.length}]`): kplus.Volume {
+    const volume = options.volume;
+    if (!(volume instanceof kplus.Volume)) {
+      fail(this, `${prop}.volume`, `must be a kplus.Volume (claim.toVolume(), bundle.configVolume(), bundle.secretVolume()), got ${show(volume)}`);
+    }
+    const mounts = Array.isArray(options.mounts) ? options.mounts.map((m) => ({ ...m, container: m.container ?? this.container.name })) : options.mounts;
+    return attachVolume(this.pod, prop, volume.name, mounts, false, () => volume);
+  }
+
+  /** Mounts a volume into the app container at `path` (shorthand for `addVolume` with one mount). */
+  public mount(path: string, volume: kplus.Volume, options: Omit<PodVolumeMount, 'path'> = {}): kplus.Volume {
+    return this.addVolume({ volume, mounts: [{ ...options, path }] });
+  }
+
+  /**
+   * Adds a Service over this pod, e.g. the book's `svc-sidecar` or `k8sbook`: ports of its own (default: the app
+   * container's ports, by name) and optionally a subset of the pod's labels as selector. A NodePort or
+   * LoadBalancer Service also opens its target ports to external traffic by NetworkPolicy
+   * (`<name>-from-external`).
+   */
+  public addService(id: string, options: ExtraServiceOptions = {}): AppService {
+    const prop = `services.${id}`;
+    const name = options.name ?? id;
+    checkDnsLabel(this, `${prop}.name`, name);
+    checkUnique(this, 'services[].name', [...this.services.map((s) => s.name), name]);
+    checkOneOf(this, `${prop}.targetPortStyle`, options.targetPortStyle ?? TargetPortStyle.BY_NAME, Object.values(TargetPortStyle));
+    const selector = resolveExtraSelector(this, `${prop}.selector`, options.selector, this.metadata.podLabels, this.metadata.selector);
+    const service = createWorkloadService(this, {
+      id: `Service-${id}`, name, options, selector, identity: this.identity, labels: this.metadata.extraLabels, annotations: this.metadata.annotations,
+    });
+    addExtraServicePorts(service, options, this.appPorts);
+    this.services.push(service);
+    if (isExternal(service)) openToExternal(this, () => this.services, this.metadata.objectLabels, this.metadata.annotations);
+    return service;
   }
 
   /** Wires this pod to a backend: env var with its URL, NetworkPolicies (see `wiring.connect`). */
