@@ -2,9 +2,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Size, Testing } from 'cdk8s';
+import { Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { DEFAULT_DNS_WAIT_IMAGE, DNS_WAIT_SCRIPT, addDnsWait, dnsWaitInitContainer } from '../../lib/workload/dns-wait';
+import { DEFAULT_DNS_WAIT_IMAGE, DNS_WAIT_SCRIPT, DnsNameForm, addDnsWait, dnsWaitInitContainer } from '../../lib/workload/dns-wait';
 import { AppPod } from '../../lib/workload/pods';
 import { ServiceEndpoint } from '../../lib/network/wiring';
 import { FixtureBackend as Backend } from '../backend-fixture';
@@ -24,7 +24,7 @@ describe('dnsWaitInitContainer', () => {
   test('waits for the backend FQDN with a pinned busybox and a timeout', () => {
     const chart = testChart('prod');
     const api = new Backend(chart, 'api');
-    const opts = dnsWaitInitContainer(api, { timeoutSeconds: 60 });
+    const opts = dnsWaitInitContainer(api, { timeout: Duration.minutes(1) });
     expect(opts.name).toBe('wait-for-api');
     expect(opts.image).toBe(DEFAULT_DNS_WAIT_IMAGE);
     expect(DEFAULT_DNS_WAIT_IMAGE).toBe('busybox:1.36.1');
@@ -44,7 +44,7 @@ describe('dnsWaitInitContainer', () => {
     const chart = testChart('dev');
     const api = new Backend(chart, 'api');
     const web = new AppPod(chart, 'web', { image: 'nginx:1.27.3', ports: [{ name: 'http', port: 8080 }] });
-    addDnsWait(web.pod, api, { timeoutSeconds: 30, intervalSeconds: 3 });
+    addDnsWait(web.pod, api, { timeout: Duration.seconds(30), interval: Duration.seconds(3) });
     const spec = podSpecOf(find(Testing.synth(chart), 'Pod', 'web'));
     const c = initContainer(spec, 'wait-for-api');
     expect(restrictedViolations(spec)).toEqual([]);
@@ -73,14 +73,40 @@ describe('dnsWaitInitContainer', () => {
     expect(DNS_WAIT_SCRIPT).toContain('nslookup "$DNS_NAME"');
   });
 
+  test('the deprecated timeoutSeconds and intervalSeconds still work', () => {
+    const api = new Backend(testChart('prod'), 'api');
+    expect(dnsWaitInitContainer(api, { timeoutSeconds: 30, intervalSeconds: 3 }).env).toMatchObject({ TIMEOUT_SECONDS: '30', INTERVAL_SECONDS: '3' });
+  });
+
+  test('waits for the short or namespaced name, with a command of its own (the book\'s initpod)', () => {
+    const api = new Backend(testChart('prod'), 'k8sbook');
+    const command = ['sh', '-c', 'until nslookup k8sbook; do echo waiting for k8sbook service; sleep 1; done; echo Service found!'];
+    const opts = dnsWaitInitContainer(api, { nameForm: DnsNameForm.SHORT, command, containerName: 'init-ctr', image: 'busybox:1.28.4' });
+    expect(opts).toMatchObject({ name: 'init-ctr', image: 'busybox:1.28.4', command });
+    expect(opts.env).toMatchObject({ DNS_NAME: 'k8sbook' });
+    expect(dnsWaitInitContainer(api, { nameForm: DnsNameForm.NAMESPACED }).env).toMatchObject({ DNS_NAME: 'k8sbook.prod' });
+    expect(dnsWaitInitContainer(new ServiceEndpoint('db', 'data'), { nameForm: DnsNameForm.SHORT }).name).toBe('wait-for-db');
+  });
+
   test.each<[string, Parameters<typeof dnsWaitInitContainer>[1], RegExp]>([
-    ['a zero timeout', { timeoutSeconds: 0 }, /test\/api: 'timeoutSeconds' must be an integer >= 1, got 0/],
-    ['a fractional timeout', { timeoutSeconds: 1.5 }, /'timeoutSeconds' must be an integer >= 1, got 1.5/],
-    ['a zero interval', { intervalSeconds: 0 }, /'intervalSeconds' must be an integer >= 1, got 0/],
-    ['an interval above the timeout', { timeoutSeconds: 5, intervalSeconds: 10 }, /'intervalSeconds' must be <= timeoutSeconds \(5\), got 10/],
+    ['a zero timeout', { timeout: Duration.seconds(0) }, /^test\/api: 'timeout' must be at least 1s, got 0s$/],
+    ['a fractional timeout', { timeout: Duration.millis(1500) }, /^test\/api: 'timeout' must be a whole number of seconds, got 1 second 500 millis$/],
+    ['a zero interval', { interval: Duration.seconds(0) }, /^test\/api: 'interval' must be at least 1s, got 0s$/],
+    ['an interval above the timeout', { timeout: Duration.seconds(5), interval: Duration.seconds(10) }, /^test\/api: 'interval' must be <= the timeout \(5s\), got 10s$/],
+    ['a zero deprecated timeoutSeconds', { timeoutSeconds: 0 }, /^test\/api: 'timeoutSeconds' must be >= 1, got 0$/],
+    ['a fractional deprecated timeoutSeconds', { timeoutSeconds: 1.5 }, /^test\/api: 'timeoutSeconds' must be an integer, got 1.5$/],
+    ['a deprecated interval above the timeout', { timeoutSeconds: 5, intervalSeconds: 10 }, /^test\/api: 'intervalSeconds' must be <= the timeout \(5s\), got 10s$/],
+    ['both timeout and timeoutSeconds', { timeout: Duration.seconds(5), timeoutSeconds: 5 }, /^test\/api: 'timeout' must not be given together with the deprecated 'timeoutSeconds', got both \("5 seconds" and 5\)$/],
+    ['an unknown name form', { nameForm: 'long' as DnsNameForm }, /^test\/api: 'nameForm' must be one of fqdn, namespaced, short, got "long"$/],
+    ['an empty command', { command: [] }, /^test\/api: 'command' must be a non-empty list of strings, got \[\]$/],
   ])('rejects %s', (_what, options, message) => {
     const api = new Backend(testChart(), 'api');
     expect(() => dnsWaitInitContainer(api, options)).toThrow(message);
+  });
+
+  test('rejects a name form with a literal DNS name', () => {
+    expect(() => dnsWaitInitContainer('db', { nameForm: DnsNameForm.SHORT })).toThrow(
+      /^dnsWait\("db"\): 'nameForm' applies to a Service or backend target, got it with the DNS name "db" \(used as given\)$/);
   });
 
   test('rejects a target that is not a DNS name', () => {
