@@ -16,7 +16,7 @@ import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../../imports/k8s';
 import { AppIdentity, recommendedLabels } from '../core/labels';
 import { readLocalFile, SecretSource } from './secret-source';
-import { checkConfigKey, checkDnsLabel, checkDnsSubdomain, checkEnvName, checkUnique, fail, show } from '../internal/validate';
+import { checkConfigKey, checkDnsLabel, checkDnsSubdomain, checkEnvName, checkLabelKey, checkLabels, checkUnique, fail, show } from '../internal/validate';
 import { namespaceOf } from '../network/wiring';
 
 /** The pod-template annotation that carries a bundle's checksum. */
@@ -137,6 +137,17 @@ export interface ConfigBundleProps {
    * @default - { name }
    */
   readonly identity?: AppIdentity;
+  /**
+   * Labels of your own on the ConfigMap and the Secret (e.g. the book's `chapter: configmaps`), merged over the
+   * recommended ones.
+   * @default - the recommended labels only
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Annotations on the ConfigMap and the Secret.
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
   /**
    * Name of the ConfigMap.
    * @default `${name}-config`
@@ -318,7 +329,13 @@ export class ConfigBundle extends Construct {
     this.configMapName = props.configMapName ?? `${props.name}-config`;
     checkDnsSubdomain(this, 'configMapName', this.configMapName);
     this.immutable = props.immutable ?? false;
-    const labels = recommendedLabels(props.identity ?? { name: props.name });
+    if (props.labels !== undefined) checkLabels(this, 'labels', props.labels);
+    for (const [k, v] of Object.entries(props.annotations ?? {})) {
+      checkLabelKey(this, 'annotations', k);
+      if (typeof v !== 'string') fail(this, `annotations[${show(k)}]`, `must be a string, got ${show(v)}`);
+    }
+    const labels = { ...recommendedLabels(props.identity ?? { name: props.name }), ...(props.labels ?? {}) };
+    const annotations = props.annotations && Object.keys(props.annotations).length > 0 ? { ...props.annotations } : undefined;
 
     // ConfigMap content
     const data: Record<string, string> = {};
@@ -393,7 +410,7 @@ export class ConfigBundle extends Construct {
     // Objects
     if (this.configKeys.length > 0) {
       this.configMap = new kplus.ConfigMap(this, 'ConfigMap', {
-        metadata: { name: this.configMapName, labels },
+        metadata: { name: this.configMapName, labels, annotations },
         data,
         binaryData: mapValues(binaryData, (b) => b.toString('base64')),
         immutable: this.immutable,
@@ -401,7 +418,7 @@ export class ConfigBundle extends Construct {
     }
     if (secretData !== undefined && this.secretName !== undefined) {
       this.secretObject = new k8s.KubeSecret(this, 'Secret', {
-        metadata: { name: this.secretName, labels },
+        metadata: { name: this.secretName, labels, annotations },
         type: this.secretType,
         data: mapValues(secretData, (b) => b.toString('base64')),
         immutable: this.immutable,

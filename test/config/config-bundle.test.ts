@@ -121,6 +121,25 @@ describe('ConfigBundle: ConfigMap', () => {
     expect(b.configKeys).toEqual(['blob.bin']);
   });
 
+  test('labels and annotations of your own go on the ConfigMap and the Secret, next to the recommended labels', () => {
+    const v = envVar();
+    const { m } = bundle({
+      name: 'api', data: { A: '1' }, secret: BundleSecret.opaque({ B: SecretSource.fromEnv(v.name) }),
+      labels: { chapter: 'configmaps' }, annotations: { 'example.com/owner': 'team-a' },
+    });
+    for (const o of [find(m, 'ConfigMap', 'api-config'), find(m, 'Secret', 'api-secret')]) {
+      expect(o.metadata.labels).toEqual({ ...labels, chapter: 'configmaps' });
+      expect(o.metadata.annotations).toEqual({ 'example.com/owner': 'team-a' });
+    }
+  });
+
+  test.each<[string, Partial<ConfigBundleProps>, string]>([
+    ['a bad label value', { labels: { chapter: 'not ok' } }, `'labels["chapter"]' must be a valid label value`],
+    ['a bad annotation key', { annotations: { 'bad key': 'x' } }, `'annotations' must be a valid label key`],
+  ])('rejects %s', (_what, props, message) => {
+    expect(() => bundle({ name: 'api', data: { A: '1' }, ...props })).toThrow(`test/Config: ${message}`);
+  });
+
   test('immutable makes both the ConfigMap and the Secret immutable', () => {
     const v = envVar();
     const { m, b } = bundle({ name: 'api', data: { A: '1' }, secret: BundleSecret.opaque({ B: SecretSource.fromEnv(v.name) }), immutable: true });
