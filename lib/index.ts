@@ -16,13 +16,17 @@ export {
 export {
   type AppIdentity, type AppIdentityProps,
 } from './core/labels';
+export {
+  KUBERNETES_VERSION_CONTEXT, DEFAULT_KUBERNETES_VERSION, kubernetesVersionOf,
+} from './core/target-version';
 
 // ---- workloads ----
 export {
   WebApp, type WebAppProps, type WebAppAutoscalingOptions, TopologyKey, type TopologySpreadOptions, WhenUnsatisfiable,
 } from './workload/web-app';
 export {
-  type WebAppPort, RolloutStrategy, type RollingUpdateOptions,
+  type WebAppPort, RolloutStrategy, type RollingUpdateOptions, type WorkloadMetadataProps, type PodTemplateMetadataProps, TargetPortStyle,
+  type WorkloadServiceOptions, type ExtraServiceOptions,
 } from './workload/types';
 export {
   type RolloutProps,
@@ -37,11 +41,11 @@ export {
   PvcRetention, type PvcRetentionPolicy, DatabasePreset, type PostgresPresetOptions,
 } from './workload/stateful-database';
 export {
-  AppPod, type AppPodProps, type NamedContainerOptions, type SharedEmptyDirOptions, type SharedVolumeMount, addSidecar,
-  addInitContainer, shareEmptyDir,
+  AppPod, type AppPodProps, type NamedContainerOptions, type SharedEmptyDirOptions, type SharedVolumeMount, type PodVolumeOptions,
+  type PodVolumeMount, addSidecar, addInitContainer, shareEmptyDir,
 } from './workload/pods';
 export {
-  type DnsWaitOptions, type DnsWaitTarget, addDnsWait, dnsWaitInitContainer,
+  type DnsWaitOptions, type DnsWaitTarget, DnsNameForm, addDnsWait, dnsWaitInitContainer,
 } from './workload/dns-wait';
 export {
   type AppContainerOptions, type InitContainerOptions, type ContainerPortSpec, type ResourceOptions,

@@ -126,25 +126,46 @@ export function podSpecPath(workload: kplus.AbstractPod): string {
  * fails the synth instead of patching the wrong one.
  */
 export function patchContainer(workload: kplus.AbstractPod, container: kplus.Container, field: string, value: unknown): void {
-  const init = workload.initContainers.includes(container);
-  const list = init ? workload.initContainers : workload.containers;
-  const index = list.indexOf(container);
-  if (index < 0) throw new Error(`patchContainer: container ${container.name} is not part of ${workload.node.path}`);
-  const base = `${podSpecPath(workload)}/${init ? 'initContainers' : 'containers'}/${index}`;
+  const base = containerPointer(workload, container);
   const obj = ApiObject.of(workload);
   obj.addJsonPatch(JsonPatch.test(`${base}/name`, container.name));
   obj.addJsonPatch(JsonPatch.add(`${base}${field}`, value));
 }
 
 /**
- * The manifest form (JSON) of `probe` on `container`, for a container field that cdk8s-plus-27 does not render.
+ * The L1 form of `probe` on `container` (a `k8s.Probe`, as cdk8s-plus renders it), for `patchContainer`.
  *
  * Why internal: a native sidecar is an init container with `restartPolicy: Always`, which may carry probes, but
  * cdk8s-plus-27's `addInitContainer` refuses probes (no init container could have them before Kubernetes 1.29).
- * `Probe._toKube(container)` (@internal) is the only way to render a probe; the JSON is added with `patchContainer`.
+ * `Probe._toKube(container)` (@internal) is the only way to render a probe.
  */
-export function renderProbe(probe: kplus.Probe, container: kplus.Container): Record<string, unknown> {
-  return k8s.toJson_Probe(probe._toKube(container)) as Record<string, unknown>;
+export function renderProbe(probe: kplus.Probe, container: kplus.Container): k8s.Probe {
+  return probe._toKube(container);
+}
+
+/**
+ * Adds `value` (plain JSON) at `field` of one container of the manifest, after the L1 class has rendered it: for a
+ * container field that the Kubernetes 1.27 L1 classes do not know (`restartPolicy` of a native sidecar, 1.28+).
+ *
+ * Why: a JSON patch of an L1 object (`addJsonPatch`, `patchContainer`) applies to its props before the generated
+ * `toJson_*` functions map them to the manifest, and those functions keep only the fields of the 1.27 schema, so
+ * an unknown field is silently dropped. This wraps the object's `toJson()` to patch its final output instead,
+ * guarded like `patchContainer` by a JSON-patch `test` of the container's name at that index.
+ */
+export function patchRenderedContainer(workload: kplus.AbstractPod, container: kplus.Container, field: string, value: unknown): void {
+  const base = containerPointer(workload, container);
+  const obj = ApiObject.of(workload);
+  const render = obj.toJson.bind(obj);
+  obj.toJson = () => JsonPatch.apply(render(), JsonPatch.test(`${base}/name`, container.name), JsonPatch.add(`${base}${field}`, value));
+}
+
+/** The JSON pointer of a container of a workload's pod spec (`/spec/template/spec/initContainers/0`). */
+function containerPointer(workload: kplus.AbstractPod, container: kplus.Container): string {
+  const init = workload.initContainers.includes(container);
+  const list = init ? workload.initContainers : workload.containers;
+  const index = list.indexOf(container);
+  if (index < 0) throw new Error(`patchContainer: container ${container.name} is not part of ${workload.node.path}`);
+  return `${podSpecPath(workload)}/${init ? 'initContainers' : 'containers'}/${index}`;
 }
 
 // ---- constructs: child tables of large apps ----

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../../imports/k8s';
 import { ContainerSecurityOptions, ResolvedPodSecurity, containerSecurityContextProps } from '../security/pod-security';
-import { patchContainer, probeWithDefaultPort, renderProbe } from '../internal/compat';
+import { patchContainer, patchRenderedContainer, probeWithDefaultPort, renderProbe } from '../internal/compat';
 import { FEATURES, requireFeature } from '../core/target-version';
 import { checkDnsLabel, checkEnvName, checkImage, checkPort, checkPortName, checkUnique, cpuCores, fail, show } from '../internal/validate';
 
@@ -306,10 +306,10 @@ export function addContainer(scope: Construct, workload: kplus.AbstractPod, reso
   const role = init ? ContainerRole.INIT : resolved.role;
   let container: kplus.Container;
   if (role === ContainerRole.NATIVE_SIDECAR) {
-    // cdk8s-plus-27 refuses probes on init containers: they are rendered by patch, with the restart policy
+    // cdk8s-plus-27 refuses probes on init containers, and the 1.27 schema has no container restartPolicy
     const { readiness, liveness, startup, ...rest } = resolved.props;
     container = workload.addInitContainer(rest);
-    patchContainer(workload, container, '/restartPolicy', 'Always');
+    patchRenderedContainer(workload, container, '/restartPolicy', 'Always');
     const probes = { readinessProbe: readiness, livenessProbe: liveness, startupProbe: startup };
     for (const [field, probe] of Object.entries(probes)) {
       if (probe) patchContainer(workload, container, `/${field}`, renderProbe(probe, container));

@@ -8,7 +8,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
   dictionaryChildTablesInstalled, dropPodAddressLabel, extendRenderedSpec, installDictionaryChildTables, patchContainer,
-  podSpecPath, probeWithDefaultPort, renderPodSpec, renderStatefulSetUpdateStrategy, volumeFromSource,
+  patchRenderedContainer, podSpecPath, probeWithDefaultPort, renderPodSpec, renderProbe, renderStatefulSetUpdateStrategy, volumeFromSource,
 } from '../../lib/internal/compat';
 import { find, podSpecOf, testChart } from '../util';
 
@@ -136,6 +136,59 @@ describe('compat: patchContainer / podSpecPath (containers rendered in insertion
     ApiObject.of(d).addJsonPatch(JsonPatch.move('/spec/template/spec/containers/1', '/spec/template/spec/containers/0'));
     patchContainer(d, b, '/tty', true);
     expect(() => Testing.synth(chart)).toThrow();
+  });
+});
+
+describe('compat: renderProbe / patchRenderedContainer (native sidecars on the 1.27 L1 classes)', () => {
+  test('cdk8s-plus still refuses probes on init containers (the reason renderProbe exists)', () => {
+    const d = deployment(testChart(), 'web');
+    let refused = false;
+    try {
+      d.addInitContainer({ name: 'i', image: IMAGE, readiness: kplus.Probe.fromTcpSocket({ port: 80 }) });
+    } catch {
+      refused = true;
+    }
+    if (!refused) throw new Error(moved('renderProbe', 'addInitContainer now accepts probes: render them through cdk8s-plus instead'));
+  });
+
+  test('renderProbe gives the L1 probe that patchContainer renders', () => {
+    const chart = testChart();
+    const d = deployment(chart, 'web');
+    d.addContainer({ name: 'app', image: IMAGE, securityContext: { ensureNonRoot: false } });
+    const i = d.addInitContainer({ name: 'i', image: IMAGE, securityContext: { ensureNonRoot: false } });
+    patchContainer(d, i, '/startupProbe', renderProbe(kplus.Probe.fromHttpGet('/ready', { port: 9901 }), i));
+    const probe = podSpecOf(find(Testing.synth(chart), 'Deployment', 'web')).initContainers[0].startupProbe;
+    expect(probe).toMatchObject({ httpGet: { path: '/ready', port: 9901 } });
+  });
+
+  test('a container field the 1.27 schema lacks is dropped by a JSON patch (the reason patchRenderedContainer exists)', () => {
+    const chart = testChart();
+    const d = deployment(chart, 'web');
+    d.addContainer({ name: 'app', image: IMAGE, securityContext: { ensureNonRoot: false } });
+    const i = d.addInitContainer({ name: 'i', image: IMAGE, securityContext: { ensureNonRoot: false } });
+    patchContainer(d, i, '/restartPolicy', 'Always');
+    const init = podSpecOf(find(Testing.synth(chart), 'Deployment', 'web')).initContainers[0];
+    if (init.restartPolicy !== undefined) {
+      throw new Error(moved('patchRenderedContainer', 'the L1 classes now keep a container restartPolicy: patchContainer is enough'));
+    }
+  });
+
+  test('patchRenderedContainer adds it to the manifest, guarded by the container name', () => {
+    const chart = testChart();
+    const d = deployment(chart, 'web');
+    d.addContainer({ name: 'app', image: IMAGE, securityContext: { ensureNonRoot: false } });
+    d.addInitContainer({ name: 'first', image: IMAGE, securityContext: { ensureNonRoot: false } });
+    const i = d.addInitContainer({ name: 'i', image: IMAGE, securityContext: { ensureNonRoot: false } });
+    patchRenderedContainer(d, i, '/restartPolicy', 'Always');
+    const spec = podSpecOf(find(Testing.synth(chart), 'Deployment', 'web'));
+    expect(spec.initContainers.map((c: { name: string; restartPolicy?: string }) => [c.name, c.restartPolicy])).toEqual([['first', undefined], ['i', 'Always']]);
+
+    const pod = new kplus.Pod(chart, 'pod', { metadata: { name: 'pod' } });
+    pod.addContainer({ name: 'app', image: IMAGE, securityContext: { ensureNonRoot: false } });
+    const p = pod.addInitContainer({ name: 'p', image: IMAGE, securityContext: { ensureNonRoot: false } });
+    patchRenderedContainer(pod, p, '/restartPolicy', 'Always');
+    ApiObject.of(pod).addJsonPatch(JsonPatch.replace('/spec/initContainers/0/name', 'renamed'));
+    expect(() => Testing.synth(chart)).toThrow(/Test operation failed/);
   });
 });
 

@@ -1,7 +1,10 @@
-import { Size, Testing } from 'cdk8s';
+import { Chart, Size, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
-import { AppContainerOptions, DEFAULT_RESOURCES, addContainer, mergeResources, resolveContainer, volumeNameForPath } from '../../lib/workload/container';
+import {
+  AppContainerOptions, ContainerRole, DEFAULT_RESOURCES, addContainer, mergeResources, resolveContainer, volumeNameForPath,
+} from '../../lib/workload/container';
+import { KUBERNETES_VERSION_CONTEXT } from '../../lib/core/target-version';
 import { AddableCapability, applyPodSecurity, podSecurityContextProps, resolvePodSecurity } from '../../lib/security/pod-security';
 import { Manifest, find, podSpecOf, restrictedViolations, testChart } from '../util';
 
@@ -391,5 +394,59 @@ describe('mergeResources', () => {
     expect(merged.memoryLimit).toBe(DEFAULT_RESOURCES.memoryLimit);
     expect(merged.cpuRequest).toBe(DEFAULT_RESOURCES.cpuRequest);
     expect(mergeResources()).toEqual({});
+  });
+});
+
+describe('tty and stdin (cdk8s-plus-27 has neither: rendered by compat patchContainer)', () => {
+  test('tty and stdin render on the container; left out they are absent', () => {
+    const c = containerOf(build({ image: IMAGE, tty: true, stdin: true }).spec, 'app');
+    expect(c).toMatchObject({ tty: true, stdin: true });
+    const plain = containerOf(build().spec, 'app');
+    expect(plain.tty).toBeUndefined();
+    expect(plain.stdin).toBeUndefined();
+  });
+
+  test('a JavaScript caller passing something else than a boolean is told', () => {
+    expect(() => resolve({ tty: 'yes' as unknown as boolean })).toThrow(/^test\/web: 'tty' must be a boolean, got "yes"$/);
+    expect(() => resolve({ stdin: 1 as unknown as boolean }, 'app', 'sidecars[0]')).toThrow(/^test\/web: 'sidecars\[0\]\.stdin' must be a boolean, got 1$/);
+  });
+});
+
+describe('native sidecars (init containers with restartPolicy: Always)', () => {
+  function nativeBuild(version: string | undefined, opts: AppContainerOptions) {
+    const app = Testing.app();
+    if (version !== undefined) app.node.setContext(KUBERNETES_VERSION_CONTEXT, version);
+    const chart = new Chart(app, 'test', { namespace: 'demo' });
+    const scope = new Construct(chart, 'web');
+    const pod = resolvePodSecurity(scope);
+    const deployment = new kplus.Deployment(scope, 'Deployment', {
+      metadata: { name: 'web' }, select: false, podMetadata: { labels: { app: 'web' } }, securityContext: podSecurityContextProps(pod),
+    });
+    deployment.select(kplus.LabelSelector.of({ labels: { app: 'web' } }));
+    applyPodSecurity(deployment, pod);
+    addContainer(scope, deployment, resolveContainer(scope, 'app', WEB, pod));
+    addContainer(scope, deployment, resolveContainer(scope, 'proxy', opts, pod, 'sidecars[0]', ContainerRole.NATIVE_SIDECAR), 'proxy-');
+    return podSpecOf(find(Testing.synth(chart), 'Deployment', 'web'));
+  }
+
+  test('with a target of 1.29 or newer: an init container with restartPolicy Always, probes rendered, restricted', () => {
+    const spec = nativeBuild('1.29', {
+      image: 'envoyproxy/envoy:v1.31.0', ports: [{ name: 'admin', port: 9901 }],
+      startup: kplus.Probe.fromHttpGet('/ready'), liveness: kplus.Probe.fromTcpSocket(),
+    });
+    const proxy = containerOf(spec, 'proxy', true);
+    expect(proxy.restartPolicy).toBe('Always');
+    expect(proxy.readinessProbe).toEqual({ tcpSocket: { port: 9901 }, failureThreshold: 3 });
+    expect(proxy.startupProbe).toMatchObject({ httpGet: { path: '/ready', port: 9901 } });
+    expect(proxy.livenessProbe).toMatchObject({ tcpSocket: { port: 9901 } });
+    expect(proxy.resources.requests['ephemeral-storage']).toBe('64Mi');
+    expect(spec.containers.map((c: Manifest) => c.name)).toEqual(['app']);
+    expect(restrictedViolations(spec)).toEqual([]);
+  });
+
+  test('with the default target (1.27) it fails, naming the prop and how to raise the target', () => {
+    expect(() => nativeBuild(undefined, { image: IMAGE })).toThrow(
+      "test/web: 'sidecars[0].native' needs Kubernetes 1.29 or newer for a native sidecar (an init container with restartPolicy: Always), but the app targets 1.27;");
+    expect(() => nativeBuild('1.28', { image: IMAGE })).toThrow(/but the app targets 1\.28;/);
   });
 });
