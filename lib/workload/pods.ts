@@ -153,7 +153,7 @@ export function addInitContainer(workload: kplus.AbstractPod, options: InitConta
 export function shareEmptyDir(workload: kplus.AbstractPod, options: SharedEmptyDirOptions): kplus.Volume {
   const prop = `sharedVolumes[${options.name}]`;
   checkDnsLabel(workload, `${prop}.name`, options.name);
-  return attachVolume(workload, prop, options.name, options.mounts, true, () => kplus.Volume.fromEmptyDir(workload, `SharedEmptyDir-${options.name}`, options.name, {
+  return attachVolume(workload, workload, prop, options.name, options.mounts, true, () => kplus.Volume.fromEmptyDir(workload, `SharedEmptyDir-${options.name}`, options.name, {
     sizeLimit: options.sizeLimit ?? DEFAULT_SHARED_VOLUME_SIZE,
     medium: options.medium,
   }));
@@ -173,39 +173,40 @@ interface VolumeMountSpec {
  * (`oncePerContainer`: each container mounts it at most once). Validated before anything is added.
  */
 function attachVolume(
-  workload: kplus.AbstractPod, prop: string, name: string, mounts: readonly VolumeMountSpec[], oncePerContainer: boolean, make: () => kplus.Volume,
+  scope: IConstruct, workload: kplus.AbstractPod, prop: string, name: string, mounts: readonly VolumeMountSpec[], oncePerContainer: boolean,
+  make: () => kplus.Volume,
 ): kplus.Volume {
   const volumeNames = new Set<string>([
     ...workload.volumes.map((v) => v.name),
     ...allContainers(workload).flatMap((c) => c.mounts.map((m) => m.volume.name)),
   ]);
   if (volumeNames.has(name)) {
-    fail(workload, `${prop}.name`, `must be unique in the pod (volumes: ${[...volumeNames].join(', ')}), got ${show(name)}`);
+    fail(scope, `${prop}.name`, `must be unique in the pod (volumes: ${[...volumeNames].join(', ')}), got ${show(name)}`);
   }
-  if (!mounts || mounts.length === 0) fail(workload, `${prop}.mounts`, `must contain at least one mount, got ${show(mounts)}`);
+  if (!mounts || mounts.length === 0) fail(scope, `${prop}.mounts`, `must contain at least one mount, got ${show(mounts)}`);
   const containers = allContainers(workload);
   const targets = mounts.map((m, i) => {
     const container = typeof m.container === 'string' ? containers.find((c) => c.name === m.container) : m.container;
     if (!container || !containers.includes(container)) {
       const cname = typeof m.container === 'string' ? m.container : m.container?.name;
-      fail(workload, `${prop}.mounts[${i}].container`, `must name a container of the pod (${containers.map((c) => c.name).join(', ') || 'none'}), got ${show(cname)}`);
+      fail(scope, `${prop}.mounts[${i}].container`, `must name a container of the pod (${containers.map((c) => c.name).join(', ') || 'none'}), got ${show(cname)}`);
     }
     if (typeof m.path !== 'string' || !m.path.startsWith('/') || m.path.includes(':')) {
-      fail(workload, `${prop}.mounts[${i}].path`, `must be an absolute path without ':', got ${show(m.path)}`);
+      fail(scope, `${prop}.mounts[${i}].path`, `must be an absolute path without ':', got ${show(m.path)}`);
     }
     if (container.mounts.some((x) => x.path === m.path)) {
-      fail(workload, `${prop}.mounts[${i}].path`, `is already a mount point of container ${show(container.name)}, got ${show(m.path)}`);
+      fail(scope, `${prop}.mounts[${i}].path`, `is already a mount point of container ${show(container.name)}, got ${show(m.path)}`);
     }
     if (m.subPath !== undefined && (typeof m.subPath !== 'string' || m.subPath.startsWith('/') || m.subPath.split('/').includes('..'))) {
-      fail(workload, `${prop}.mounts[${i}].subPath`, `must be a relative path without '..', got ${show(m.subPath)}`);
+      fail(scope, `${prop}.mounts[${i}].subPath`, `must be a relative path without '..', got ${show(m.subPath)}`);
     }
     return { container, path: m.path, readOnly: m.readOnly ?? false, subPath: m.subPath };
   });
   const seen = new Map<kplus.Container, string>();
   targets.forEach((t, i) => {
     const other = seen.get(t.container);
-    if (other !== undefined && oncePerContainer) fail(workload, `${prop}.mounts[${i}].container`, `must mount the volume once per container, got ${show(t.container.name)} twice`);
-    if (other === t.path) fail(workload, `${prop}.mounts[${i}].path`, `must differ from the other mounts of container ${show(t.container.name)}, got ${show(t.path)} twice`);
+    if (other !== undefined && oncePerContainer) fail(scope, `${prop}.mounts[${i}].container`, `must mount the volume once per container, got ${show(t.container.name)} twice`);
+    if (other === t.path) fail(scope, `${prop}.mounts[${i}].path`, `must differ from the other mounts of container ${show(t.container.name)}, got ${show(t.path)} twice`);
     seen.set(t.container, t.path);
   });
   const volume = make();
@@ -410,6 +411,7 @@ export class AppPod extends Construct implements IConsumer {
   private readonly metadata: WorkloadMetadata;
   private readonly identity: AppIdentity;
   private readonly appPorts: ContainerPortSpec[];
+  private volumeCount = 0;
 
   constructor(scope: Construct, id: string, props: AppPodProps) {
     super(scope, id);
@@ -441,7 +443,7 @@ export class AppPod extends Construct implements IConsumer {
     this.container = addContainer(this.pod, this.pod, plan.container);
     for (const sidecar of plan.sidecars) addContainer(this.pod, this.pod, sidecar, `${sidecar.props.name}-`);
     for (const shared of props.sharedVolumes ?? []) shareEmptyDir(this.pod, shared);
-    (props.volumes ?? []).forEach((v, i) => this.addVolume(v, `volumes[${i}]`));
+    for (const v of props.volumes ?? []) this.addVolume(v);
   }
 
   /** Readable name used in NetworkPolicy names. */
@@ -483,13 +485,14 @@ export class AppPod extends Construct implements IConsumer {
    * Adds a volume to the pod and mounts it where `options.mounts` say (the app container by default), e.g.
    * `pod.addVolume({ volume: claim.toVolume({ name: 'data' }), mounts: [{ path: '/data' }] })`.
    */
-  public addVolume(options: PodVolumeOptions, prop = `volumes[${this.pod.volumes.length}]`): kplus.Volume {
+  public addVolume(options: PodVolumeOptions): kplus.Volume {
+    const prop = `volumes[${this.volumeCount++}]`;
     const volume = options.volume;
     if (!(volume instanceof kplus.Volume)) {
       fail(this, `${prop}.volume`, `must be a kplus.Volume (claim.toVolume(), bundle.configVolume(), bundle.secretVolume()), got ${show(volume)}`);
     }
     const mounts = Array.isArray(options.mounts) ? options.mounts.map((m) => ({ ...m, container: m.container ?? this.container.name })) : options.mounts;
-    return attachVolume(this.pod, prop, volume.name, mounts, false, () => volume);
+    return attachVolume(this, this.pod, prop, volume.name, mounts, false, () => volume);
   }
 
   /** Mounts a volume into the app container at `path` (shorthand for `addVolume` with one mount). */

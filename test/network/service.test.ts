@@ -1,4 +1,4 @@
-import { Chart, Testing, Yaml } from 'cdk8s';
+import { Chart, Duration, Testing, Yaml } from 'cdk8s';
 import {
   AppService, ExternalTrafficPolicy, InternalTrafficPolicy, IpFamily, IpFamilyPolicy, ServiceProtocol, ServiceType, SessionAffinity,
 } from '../../lib/network/service';
@@ -81,6 +81,11 @@ describe('AppService', () => {
     expect(s.backendPorts).toEqual([]);
   });
 
+  test('sessionAffinityTimeout is a Duration (sessionAffinityTimeoutSeconds is deprecated)', () => {
+    const { m } = svc({ sessionAffinity: SessionAffinity.CLIENT_IP, sessionAffinityTimeout: Duration.minutes(10), ports: [{ port: 80 }] });
+    expect(m.spec.sessionAffinityConfig).toEqual({ clientIP: { timeoutSeconds: 600 } });
+  });
+
   test('sessionAffinity with timeout, dual stack, UDP, multi-label selector, extra labels', () => {
     const { m } = svc({
       selector: { ...selector, tier: 'edge' },
@@ -138,6 +143,9 @@ describe('AppService', () => {
       ['loadBalancerSourceRanges on NodePort', { type: ServiceType.NODE_PORT, loadBalancerSourceRanges: ['10.0.0.0/8'], ports: [{ port: 80 }] }, /'loadBalancerSourceRanges' is only allowed for LoadBalancer/],
       ['a bad CIDR', { type: ServiceType.LOAD_BALANCER, loadBalancerSourceRanges: ['everywhere'], ports: [{ port: 80 }] }, /'loadBalancerSourceRanges\[0\]' must be a CIDR/],
       ['an affinity timeout without ClientIP', { sessionAffinityTimeoutSeconds: 10, ports: [{ port: 80 }] }, /'sessionAffinityTimeoutSeconds' requires sessionAffinity ClientIP/],
+      ['a Duration affinity timeout without ClientIP', { sessionAffinityTimeout: Duration.seconds(10), ports: [{ port: 80 }] }, /^test\/api: 'sessionAffinityTimeout' requires sessionAffinity ClientIP, got sessionAffinity undefined$/],
+      ['a Duration affinity timeout above a day', { sessionAffinity: SessionAffinity.CLIENT_IP, sessionAffinityTimeout: Duration.seconds(86401), ports: [{ port: 80 }] }, /^test\/api: 'sessionAffinityTimeout' must be at most 86400s, got 86401s$/],
+      ['both affinity timeouts', { sessionAffinity: SessionAffinity.CLIENT_IP, sessionAffinityTimeout: Duration.seconds(60), sessionAffinityTimeoutSeconds: 60, ports: [{ port: 80 }] }, /^test\/api: 'sessionAffinityTimeout' must not be given together with the deprecated 'sessionAffinityTimeoutSeconds', got both \("1 minute" and 60\)$/],
       ['an affinity timeout above a day', { sessionAffinity: SessionAffinity.CLIENT_IP, sessionAffinityTimeoutSeconds: 86401, ports: [{ port: 80 }] }, /'sessionAffinityTimeoutSeconds' must be between 1 and 86400, got 86401/],
       ['two families with SingleStack', { ipFamilyPolicy: IpFamilyPolicy.SINGLE_STACK, ipFamilies: [IpFamily.IPV4, IpFamily.IPV6], ports: [{ port: 80 }] }, /'ipFamilies' must contain one family with ipFamilyPolicy SingleStack/],
       ['a repeated family', { ipFamilyPolicy: IpFamilyPolicy.PREFER_DUAL_STACK, ipFamilies: [IpFamily.IPV4, IpFamily.IPV4], ports: [{ port: 80 }] }, /'ipFamilies' must not repeat a family/],

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { BlueGreenDeployment, BlueGreenDeploymentProps, ROLE_LABEL, ServiceRole, TrafficMode, VERSION_LABEL } from '../../lib/workload/blue-green';
 import { AppPod } from '../../lib/workload/pods';
 import { ServiceType, SessionAffinity } from '../../lib/network/service';
-import { RolloutStrategy } from '../../lib/workload/types';
+import { RolloutStrategy, TargetPortStyle } from '../../lib/workload/types';
 import { connectionsOf } from '../../lib/network/wiring';
 import { FixtureBackend } from '../backend-fixture';
 import { Manifest, allOf, find, podSpecOf, restrictedViolations, synthAll, testChart } from '../util';
@@ -353,5 +353,50 @@ describe('bad input', () => {
     const bg = build();
     expect(bg.deployment('green')).toBe(bg.deployments.green);
     expect(() => bg.deployment('red')).toThrow(/'version' must be one of the versions \("blue", "green"\), got "red"/);
+  });
+});
+
+describe('BlueGreenDeployment: labels, selector and annotations of your own', () => {
+  test('selectorLabels select every version; each Deployment and Service adds its slot; NetworkPolicies select all versions', () => {
+    const { bg, manifests } = synth({
+      selectorLabels: { app: 'shop-web' }, labels: { team: 'shop' }, podLabels: { tier: 'web' }, annotations: { 'example.com/owner': 'a' },
+      service: { type: ServiceType.LOAD_BALANCER, name: 'web-lb' }, disruptionBudget: true,
+    });
+    for (const slot of ['blue', 'green']) {
+      const d = find(manifests, 'Deployment', `web-${slot}`);
+      expect(d.spec.selector).toEqual({ matchLabels: { app: 'shop-web', [VERSION_LABEL]: slot } });
+      expect(d.spec.template.metadata.labels).toMatchObject({ app: 'shop-web', team: 'shop', tier: 'web', [VERSION_LABEL]: slot });
+      expect(d.metadata.labels.tier).toBeUndefined();
+      expect(find(manifests, 'Service', `web-${slot}`).spec.selector).toEqual({ app: 'shop-web', [VERSION_LABEL]: slot });
+      expect(find(manifests, 'PodDisruptionBudget', `web-${slot}`).spec.selector).toEqual({ matchLabels: { app: 'shop-web', [VERSION_LABEL]: slot } });
+    }
+    expect(find(manifests, 'Service', 'web-lb').spec.selector).toEqual({ app: 'shop-web', [VERSION_LABEL]: 'blue' });
+    expect(find(manifests, 'NetworkPolicy', 'web-from-external').spec.podSelector).toEqual({ matchLabels: { app: 'shop-web' } });
+    expect(bg.podSelector).toEqual({ app: 'shop-web' });
+    for (const o of manifests) {
+      expect([o.kind, o.metadata.labels.team, o.metadata.annotations?.['example.com/owner']]).toEqual([o.kind, 'shop', 'a']);
+    }
+    expect(find(manifests, 'Service', 'web-lb').metadata.labels[ROLE_LABEL]).toBe(ServiceRole.STABLE);
+  });
+
+  test('canary mode: the stable Service selects every version by the chosen selector', () => {
+    const { manifests } = synth({ selectorLabels: { app: 'shop-web' }, trafficMode: TrafficMode.CANARY });
+    expect(find(manifests, 'Service', 'web').spec.selector).toEqual({ app: 'shop-web' });
+  });
+
+  test.each<[string, Partial<BlueGreenDeploymentProps>, string]>([
+    ['the slot label in the selector', { selectorLabels: { version: 'blue' } },
+      `'selectorLabels' must not contain "version": the BlueGreenDeployment sets it to each version's slot`],
+    ['the slot label in podLabels', { podLabels: { version: 'x' } }, `'podLabels' must not set "version": the BlueGreenDeployment sets it to each version's slot`],
+    ['an image tag of any version in the selector', { selectorLabels: { release: '1.5.0' } },
+      `'selectorLabels["release"]' must not be a version or image tag (it would change with a release, and a workload's selector is immutable), got "1.5.0"`],
+    ['a bad stable Service name', { service: { name: 'Web' } }, `'service.name' must be a DNS-1123 label`],
+  ])('rejects %s', (_what, props, message) => {
+    expect(() => build(props)).toThrow(`test/web: ${message}`);
+  });
+
+  test('the Services target the container ports by number with TargetPortStyle.BY_NUMBER', () => {
+    const { manifests } = synth({ ports: [{ name: 'http', port: 8080, servicePort: 80 }], service: { targetPortStyle: TargetPortStyle.BY_NUMBER } });
+    for (const name of ['web', 'web-blue', 'web-green']) expect(find(manifests, 'Service', name).spec.ports[0].targetPort).toBe(8080);
   });
 });

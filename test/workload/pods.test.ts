@@ -1,9 +1,16 @@
-import { Size, Testing } from 'cdk8s';
+import { randomBytes } from 'crypto';
+import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { addContainer, resolveContainer } from '../../lib/workload/container';
 import { AppPod, AppPodProps, addInitContainer, addSidecar, podSecurityOf, shareEmptyDir } from '../../lib/workload/pods';
 import { applyPodSecurity, podSecurityContextProps, resolvePodSecurity } from '../../lib/security/pod-security';
 import { Manifest, allOf, find, podSpecOf, restrictedViolations, testChart } from '../util';
+import { PersistentVolumeClaim } from '../../lib/storage/storage';
+import { BundleSecret, ConfigBundle } from '../../lib/config/config-bundle';
+import { SecretSource } from '../../lib/config/secret-source';
+import { ServiceType } from '../../lib/network/service';
+import { TargetPortStyle } from '../../lib/workload/types';
+import { KUBERNETES_VERSION_CONTEXT } from '../../lib/core/target-version';
 
 type Container = Manifest;
 
@@ -273,4 +280,120 @@ describe('bad input', () => {
     const b = new AppPod(chart, 'b', { image: 'busybox:1.36.1' });
     expect(() => a.shareEmptyDir({ name: 'x', mounts: [{ container: b.container, path: '/x' }] })).toThrow(/must name a container of the pod \(app\), got "app"/);
   });
+});
+
+describe('AppPod: volumes, Services, labels and native sidecars', () => {
+  test('volumes of a PersistentVolumeClaim, a ConfigMap and a Secret, mounted where the mounts say', () => {
+    const chart = testChart();
+    const claim = new PersistentVolumeClaim(chart, 'pvc1', { size: '10Gi', storageClass: 'test' });
+    const secretValue = envVarFor('TKB_TEST_PASSWORD');
+    const bundle = new ConfigBundle(chart, 'multimap', {
+      name: 'multimap', configMapName: 'multimap', data: { given: 'Nigel' },
+      secret: BundleSecret.opaque({ password: SecretSource.fromEnv(secretValue) }), secretName: 'tkb-secret',
+    });
+    const pod = new AppPod(chart, 'volpod', {
+      image: 'busybox:1.36.1',
+      sidecars: [{ name: 'reader', image: 'busybox:1.36.1' }],
+      volumes: [
+        { volume: claim.toVolume({ name: 'data' }), mounts: [{ path: '/data' }, { container: 'reader', path: '/in', readOnly: true, subPath: 'logs' }] },
+        { volume: bundle.configVolume({ name: 'volmap' }), mounts: [{ path: '/etc/name' }] },
+      ],
+    });
+    pod.mount('/etc/tkb', bundle.secretVolume({ name: 'secret-vol' }), { readOnly: true });
+    const spec = podSpecOf(find(Testing.synth(chart), 'Pod', 'volpod'));
+    expect(volume(spec, 'data')).toEqual({ name: 'data', persistentVolumeClaim: { claimName: 'pvc1', readOnly: false } });
+    expect(volume(spec, 'volmap').configMap).toMatchObject({ name: 'multimap' });
+    expect(volume(spec, 'secret-vol').secret).toMatchObject({ secretName: 'tkb-secret' });
+    expect(container(spec, 'app').volumeMounts).toEqual(expect.arrayContaining([
+      { mountPath: '/data', name: 'data', readOnly: false },
+      { mountPath: '/etc/name', name: 'volmap', readOnly: false },
+      { mountPath: '/etc/tkb', name: 'secret-vol', readOnly: true },
+    ]));
+    expect(container(spec, 'reader').volumeMounts).toEqual(expect.arrayContaining([{ mountPath: '/in', name: 'data', readOnly: true, subPath: 'logs' }]));
+    expect(restrictedViolations(spec)).toEqual([]);
+  });
+
+  test.each<[string, (pod: AppPod, chart: Chart) => void, string]>([
+    ['a volume name already used', (pod) => pod.addVolume({ volume: kplus.Volume.fromEmptyDir(pod, 'v', 'tmp'), mounts: [{ path: '/x' }] }),
+      `'volumes[0].name' must be unique in the pod (volumes: tmp), got "tmp"`],
+    ['no mounts', (pod) => pod.addVolume({ volume: kplus.Volume.fromEmptyDir(pod, 'v', 'x'), mounts: [] }), `'volumes[0].mounts' must contain at least one mount, got []`],
+    ['an unknown container', (pod) => pod.addVolume({ volume: kplus.Volume.fromEmptyDir(pod, 'v', 'x'), mounts: [{ container: 'nope', path: '/x' }] }),
+      `'volumes[0].mounts[0].container' must name a container of the pod (app), got "nope"`],
+    ['a subPath going up', (pod) => pod.mount('/x', kplus.Volume.fromEmptyDir(pod, 'v', 'x'), { subPath: '../etc' }),
+      `'volumes[0].mounts[0].subPath' must be a relative path without '..', got "../etc"`],
+    ['the same path twice in one container', (pod) => pod.addVolume({ volume: kplus.Volume.fromEmptyDir(pod, 'v', 'x'), mounts: [{ path: '/x' }, { path: '/x' }] }),
+      `'volumes[0].mounts[1].path' must differ from the other mounts of container "app", got "/x" twice`],
+    ['something else than a volume', (pod) => pod.addVolume({ volume: 'pvc1' as unknown as kplus.Volume, mounts: [{ path: '/x' }] }),
+      `'volumes[0].volume' must be a kplus.Volume (claim.toVolume(), bundle.configVolume(), bundle.secretVolume()), got "pvc1"`],
+  ])('rejects %s', (_what, act, message) => {
+    const chart = testChart();
+    const pod = new AppPod(chart, 'writer', { image: 'busybox:1.36.1' });
+    expect(() => act(pod, chart)).toThrow(`test/writer: ${message}`);
+  });
+
+  test('addService: a Service over the pod by its selector; NodePort/LoadBalancer open the target ports to external traffic', () => {
+    const chart = testChart();
+    const pod = new AppPod(chart, 'initpod', { image: 'nigelpoulton/web-app:1.0', selectorLabels: { app: 'initializer' }, ports: [{ name: 'http', port: 8080 }] });
+    pod.addService('k8sbook', { ports: [{ port: 80, targetPort: 8080 }] });
+    pod.addService('web', { type: ServiceType.NODE_PORT, targetPortStyle: TargetPortStyle.BY_NAME });
+    const m = Testing.synth(chart);
+    expect(find(m, 'Pod', 'initpod').metadata.labels).toMatchObject({ app: 'initializer', 'app.kubernetes.io/name': 'initpod' });
+    expect(find(m, 'Service', 'k8sbook').spec).toMatchObject({ type: 'ClusterIP', selector: { app: 'initializer' }, ports: [{ port: 80, targetPort: 8080 }] });
+    expect(find(m, 'Service', 'web').spec.ports).toEqual([{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' }]);
+    const policy = find(m, 'NetworkPolicy', 'initpod-from-external');
+    expect(policy.spec.podSelector).toEqual({ matchLabels: { app: 'initializer' } });
+    expect(policy.spec.ingress[0].ports).toEqual([{ port: 8080, protocol: 'TCP' }]);
+    expect(pod.podSelector).toEqual({ app: 'initializer' });
+    expect(() => pod.addService('k8sbook')).toThrow(`test/initpod: 'services[].name' must not contain duplicates, got "k8sbook" twice`);
+  });
+
+  test('labels and annotations go on the Pod, its ServiceAccount and its Services; the grace period is a Duration', () => {
+    const chart = testChart();
+    const pod = new AppPod(chart, 'jump', {
+      image: 'ubuntu:24.04', labels: { env: 'marvel' }, annotations: { 'example.com/owner': 'a' }, terminationGracePeriod: Duration.seconds(5), tty: true, stdin: true,
+    });
+    pod.addService('svc', { ports: [{ port: 80 }] });
+    const m = Testing.synth(chart);
+    for (const o of m) {
+      expect([o.kind, o.metadata.labels.env, o.metadata.annotations?.['example.com/owner']]).toEqual([o.kind, 'marvel', 'a']);
+    }
+    const spec = podSpecOf(find(m, 'Pod', 'jump'));
+    expect(spec.terminationGracePeriodSeconds).toBe(5);
+    expect(container(spec, 'app')).toMatchObject({ tty: true, stdin: true });
+    expect(pod.terminationGracePeriodSeconds).toBe(5);
+    expect(synthPod({ terminationGracePeriodSeconds: 7 }).spec.terminationGracePeriodSeconds).toBe(7);
+    expect(() => synthPod({ terminationGracePeriod: Duration.seconds(1), terminationGracePeriodSeconds: 1 })).toThrow(
+      `test/writer: 'terminationGracePeriod' must not be given together with the deprecated 'terminationGracePeriodSeconds', got both ("1 second" and 1)`);
+  });
+
+  test('a native sidecar is an init container with restartPolicy Always after the init containers (target 1.29+)', () => {
+    const app = Testing.app();
+    app.node.setContext(KUBERNETES_VERSION_CONTEXT, '1.36');
+    const chart = new Chart(app, 'test', { namespace: 'demo' });
+    new AppPod(chart, 'git-sync', {
+      image: 'nginx:1.27.3',
+      initContainers: [{ name: 'prepare', image: 'busybox:1.36.1' }],
+      sidecars: [{ name: 'ctr-sync', image: 'registry.k8s.io/git-sync/git-sync:v4.1.0', native: true }, { name: 'classic', image: 'busybox:1.36.1' }],
+      sharedVolumes: [{ name: 'html', mounts: [{ container: 'ctr-sync', path: '/tmp/git' }, { container: 'app', path: '/usr/share/nginx/' }] }],
+    });
+    const spec = podSpecOf(find(Testing.synth(chart), 'Pod', 'git-sync'));
+    expect(spec.initContainers.map((c: Container) => [c.name, c.restartPolicy])).toEqual([['prepare', undefined], ['ctr-sync', 'Always']]);
+    expect(spec.containers.map((c: Container) => c.name)).toEqual(['app', 'classic']);
+    expect(container(spec, 'ctr-sync').volumeMounts).toEqual(expect.arrayContaining([{ mountPath: '/tmp/git', name: 'html', readOnly: false }]));
+    expect(restrictedViolations(spec)).toEqual([]);
+    expect(() => synthPod({ sidecars: [{ name: 'ctr-sync', image: 'busybox:1.36.1', native: true }] })).toThrow(
+      `test/writer: 'sidecars[ctr-sync].native' needs Kubernetes 1.29 or newer`);
+  });
+});
+
+const envVars: string[] = [];
+/** A fresh variable holding a value made at run time (no secret value in source). */
+function envVarFor(prefix: string): string {
+  const name = `${prefix}_${randomBytes(4).toString('hex').toUpperCase()}`;
+  process.env[name] = randomBytes(12).toString('hex');
+  envVars.push(name);
+  return name;
+}
+afterAll(() => {
+  for (const n of envVars) delete process.env[n];
 });

@@ -1,10 +1,11 @@
-import { Size } from 'cdk8s';
+import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { AddableCapability } from '../../lib/security/pod-security';
 import { ExternalTrafficPolicy, ServiceType, SessionAffinity } from '../../lib/network/service';
 import { TopologyKey, WebApp, WebAppProps, WhenUnsatisfiable } from '../../lib/workload/web-app';
-import { RolloutStrategy, WebAppPort } from '../../lib/workload/types';
+import { RolloutStrategy, TargetPortStyle, WebAppPort } from '../../lib/workload/types';
+import { KUBERNETES_VERSION_CONTEXT } from '../../lib/core/target-version';
 import { IngressPathType } from '../../lib/network/ingress';
 import { NetworkPort, allowExternalIngress } from '../../lib/network/network-policy';
 import { Manifest, allOf, find, podSpecOf, restrictedViolations, synthAll, testChart } from '../util';
@@ -420,5 +421,169 @@ describe('WebApp', () => {
       expect(() => app.addPort(p)).toThrow(/'ports\[1\]\.nodePort' is only allowed with service type NodePort/);
       expect(() => app.addPort({ name: 'dns', port: 8080, protocol: kplus.Protocol.UDP })).not.toThrow();
     });
+  });
+});
+
+describe('WebApp: labels, selector and annotations of your own', () => {
+  const BOOK = { app: 'hello-world' };
+
+  test('selectorLabels replace the default selector everywhere; pods carry them next to the recommended labels', () => {
+    const { app, all } = build({
+      selectorLabels: BOOK, labels: { team: 'shop' }, podLabels: { tier: 'web' }, annotations: { 'example.com/owner': 'a' },
+      podAnnotations: { 'example.com/scrape': 'true' }, disruptionBudget: true, topologySpread: [{ topologyKey: TopologyKey.ZONE }],
+      service: { type: ServiceType.LOAD_BALANCER }, ingress: { host: 'a.example.com' }, autoscaling: { maxReplicas: 4 },
+    });
+    const m = all();
+    const d = find(m, 'Deployment', 'api');
+    expect(d.spec.selector).toEqual({ matchLabels: BOOK });
+    expect(d.spec.template.metadata.labels).toEqual({ team: 'shop', tier: 'web', app: 'hello-world', ...SELECTOR,
+      'app.kubernetes.io/version': '1.4.2', 'app.kubernetes.io/component': 'frontend', 'app.kubernetes.io/managed-by': 'kubecraft' });
+    expect(d.spec.template.metadata.annotations).toEqual({ 'example.com/scrape': 'true' });
+    expect(find(m, 'Service', 'api').spec.selector).toEqual(BOOK);
+    expect(find(m, 'PodDisruptionBudget', 'api').spec.selector).toEqual({ matchLabels: BOOK });
+    expect(podSpecOf(d).topologySpreadConstraints[0].labelSelector).toEqual({ matchLabels: BOOK });
+    expect(podSpecOf(d).affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.labelSelector)
+      .toEqual({ matchLabels: BOOK });
+    expect(find(m, 'NetworkPolicy', 'api-from-external').spec.podSelector).toEqual({ matchLabels: BOOK });
+    expect(app.podSelector).toEqual(BOOK);
+    // labels and annotations of your own on every object the WebApp emits (pod-only labels only on the pods)
+    for (const o of m) {
+      expect([o.kind, o.metadata.labels]).toEqual([o.kind, expect.objectContaining({ team: 'shop', 'app.kubernetes.io/name': 'api' })]);
+      expect([o.kind, o.metadata.labels.tier]).toEqual([o.kind, undefined]);
+      expect([o.kind, o.metadata.annotations]).toEqual([o.kind, expect.objectContaining({ 'example.com/owner': 'a' })]);
+    }
+    expect(m.map((o) => o.kind).sort()).toEqual([
+      'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount',
+    ]);
+  });
+
+  test('connectTo policies select the pods by the chosen selector', () => {
+    const chart = testChart();
+    const api = new WebApp(chart, 'api', { image: IMAGE, selectorLabels: { app: 'api' } });
+    const web = new WebApp(chart, 'web', { image: IMAGE, selectorLabels: { app: 'web' } });
+    web.connectTo(api, { env: 'API_URL' });
+    const policies = allOf(synthAll(chart), 'NetworkPolicy');
+    expect(policies.map((p) => p.spec.podSelector.matchLabels)).toEqual(expect.arrayContaining([{ app: 'api' }, { app: 'web' }]));
+  });
+
+  const bad: [string, Partial<WebAppProps>, string][] = [
+    ['an empty selector', { selectorLabels: {} }, `'selectorLabels' must contain at least one label (leave it out for app.kubernetes.io/name and instance), got {}`],
+    ['the version label in the selector', { selectorLabels: { 'app.kubernetes.io/version': '1.4.2' } },
+      `'selectorLabels' must not contain "app.kubernetes.io/version": it changes with every release, and a workload's selector is immutable`],
+    ['the image tag as a selector value', { selectorLabels: { app: 'api', release: '1.4.2' } },
+      `'selectorLabels["release"]' must not be a version or image tag (it would change with a release, and a workload's selector is immutable), got "1.4.2"`],
+    ['a controller label in the selector', { selectorLabels: { 'pod-template-hash': 'abc' } },
+      `'selectorLabels' must not contain "pod-template-hash": controllers set it per pod or revision, got "abc"`],
+    ['a recommended label with another value', { selectorLabels: { 'app.kubernetes.io/name': 'web' } },
+      `'selectorLabels["app.kubernetes.io/name"]' must equal the recommended label the construct sets ("api"), got "web"`],
+    ['a bad selector value', { selectorLabels: { app: 'hello world' } }, `'selectorLabels["app"]' must be a valid label value`],
+    ['a recommended label in labels', { labels: { 'app.kubernetes.io/part-of': 'x' } },
+      `'labels' must not set the recommended label "app.kubernetes.io/part-of": use the matching prop (name, instance, version, component, partOf)`],
+    ['a pod label contradicting the selector', { selectorLabels: BOOK, podLabels: { app: 'other' } },
+      `'podLabels["app"]' must not give the pods another value than 'selectorLabels' ("hello-world"), got "other"`],
+    ['a pod label contradicting labels', { labels: { tier: 'a' }, podLabels: { tier: 'b' } },
+      `'podLabels["tier"]' must not give the pods another value than 'labels' ("a"), got "b"`],
+    ['a bad annotation key', { annotations: { 'not ok': 'x' } }, `'annotations' must be a valid label key`],
+    ['a non-string annotation', { podAnnotations: { a: 1 as unknown as string } }, `'podAnnotations["a"]' must be a string, got 1`],
+  ];
+  test.each(bad)('rejects %s', (_what, props, message) => {
+    expect(() => build(props)).toThrow(`test/api: ${message}`);
+  });
+});
+
+describe('WebApp: its Service renamed, omitted, targeting by number, and more Services over the same pods', () => {
+  test('service.name renames the Service (the DNS name clients use); the Deployment keeps the app name', () => {
+    const { app, all } = build({ service: { name: 'lb-svc', type: ServiceType.LOAD_BALANCER } });
+    const m = all();
+    expect(find(m, 'Service', 'lb-svc').spec.type).toBe('LoadBalancer');
+    expect(find(m, 'Deployment', 'api')).toBeDefined();
+    expect(app.endpoint.fqdn).toBe('lb-svc.demo.svc.cluster.local');
+  });
+
+  test('targetPortStyle BY_NUMBER targets the container port number', () => {
+    const { all } = build({ ports: [{ name: 'http', port: 8080, servicePort: 80 }], service: { targetPortStyle: TargetPortStyle.BY_NUMBER } });
+    expect(find(all(), 'Service', 'api').spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }]);
+  });
+
+  test('service: false emits no Service; the app then has no endpoint to connect to', () => {
+    const { app, all } = build({ service: false });
+    const m = all();
+    expect(allOf(m, 'Service')).toEqual([]);
+    expect(app.services).toEqual([]);
+    expect(() => app.service).toThrow(`test/api: 'service' is false: this WebApp has no Service of its own to connect to or route to (use the AppService addService returned)`);
+    expect(() => build({ service: false, ingress: { host: 'a.example.com' } })).toThrow(`test/api: 'ingress' needs the app's own Service, got service: false`);
+  });
+
+  test("addService: a second Service over the same pods (the book's lb-svc), opened to external traffic by NetworkPolicy", () => {
+    const { app, all } = build({ selectorLabels: { app: 'hello-world' }, ports: [{ name: 'http', port: 8080 }] });
+    const lb = app.addService('lb-svc', { type: ServiceType.LOAD_BALANCER, labels: { app: 'hello-world' }, ports: [{ port: 8080, protocol: kplus.Protocol.TCP }] });
+    app.addService('np', { type: ServiceType.NODE_PORT, targetPortStyle: TargetPortStyle.BY_NUMBER });
+    const m = all();
+    const svc = find(m, 'Service', 'lb-svc');
+    expect(svc.spec).toMatchObject({ type: 'LoadBalancer', selector: { app: 'hello-world' }, ports: [{ port: 8080, targetPort: 8080, protocol: 'TCP' }] });
+    expect(svc.metadata.labels).toMatchObject({ app: 'hello-world', 'app.kubernetes.io/name': 'api' });
+    expect(find(m, 'Service', 'np').spec.ports).toEqual([{ name: 'http', port: 8080, targetPort: 8080, protocol: 'TCP' }]);
+    expect(find(m, 'Service', 'api').spec.type).toBe('ClusterIP');
+    expect(find(m, 'NetworkPolicy', 'api-from-external').spec.ingress[0].ports).toEqual([{ port: 8080, protocol: 'TCP' }]);
+    expect(app.services.map((s) => s.name)).toEqual(['api', 'lb-svc', 'np']);
+    expect(lb.endpoint.fqdn).toBe('lb-svc.demo.svc.cluster.local');
+    // a port added later reaches the Services that carry every app port, not one with ports of its own
+    app.addPort({ name: 'metrics', port: 9090 });
+    const after = synthAll(app);
+    expect(find(after, 'Service', 'np').spec.ports.map((p: Manifest) => p.name)).toEqual(['http', 'metrics']);
+    expect(find(after, 'Service', 'lb-svc').spec.ports).toHaveLength(1);
+  });
+
+  test("addService with a selector: a subset of the pods, by labels they carry (the book's chapter: services)", () => {
+    const { app, all } = build({ selectorLabels: { app: 'hello-world' }, podLabels: { chapter: 'services' } });
+    app.addService('svc-test', { selector: { chapter: 'services' } });
+    expect(find(all(), 'Service', 'svc-test').spec.selector).toEqual({ chapter: 'services' });
+    expect(() => app.addService('x', { selector: { chapter: 'other' } })).toThrow(
+      `test/api: 'services.x.selector["chapter"]' must be a label the pods carry (`);
+    expect(() => app.addService('api')).toThrow(`test/api: 'services.api.name' must differ from the app's other Services ("api", "svc-test"), got "api"`);
+    expect(() => app.addService('y', { selector: {} })).toThrow(`test/api: 'services.y.selector' must contain at least one label of the pods, got {}`);
+  });
+});
+
+describe('WebApp: Duration time props (the *Seconds props are deprecated)', () => {
+  test('minReady, progressDeadline and terminationGracePeriod', () => {
+    const { all } = build({ minReady: Duration.seconds(10), progressDeadline: Duration.minutes(5), terminationGracePeriod: Duration.seconds(1) });
+    const d = find(all(), 'Deployment', 'api');
+    expect(d.spec).toMatchObject({ minReadySeconds: 10, progressDeadlineSeconds: 300 });
+    expect(podSpecOf(d).terminationGracePeriodSeconds).toBe(1);
+  });
+
+  test('the deprecated twins still work; both at once is an error', () => {
+    const { all } = build({ minReadySeconds: 5, terminationGracePeriodSeconds: 2 });
+    const d = find(all(), 'Deployment', 'api');
+    expect(d.spec.minReadySeconds).toBe(5);
+    expect(podSpecOf(d).terminationGracePeriodSeconds).toBe(2);
+    expect(() => build({ minReady: Duration.seconds(1), minReadySeconds: 1 })).toThrow(
+      `test/api: 'minReady' must not be given together with the deprecated 'minReadySeconds', got both ("1 second" and 1)`);
+    expect(() => build({ progressDeadline: Duration.seconds(10), minReady: Duration.seconds(10) })).toThrow(
+      `test/api: 'progressDeadline' must be longer than minReady (10s), got 10s`);
+    expect(() => build({ terminationGracePeriod: Duration.millis(1500) })).toThrow(
+      `test/api: 'terminationGracePeriod' must be a whole number of seconds, got 1 second 500 millis`);
+  });
+});
+
+describe('WebApp: containers', () => {
+  test('every app container option is accepted as is (workingDir, tty, stdin)', () => {
+    const { all } = build({ workingDir: '/srv', tty: true, stdin: true });
+    expect(mainContainer(all())).toMatchObject({ workingDir: '/srv', tty: true, stdin: true });
+  });
+
+  test('a native sidecar needs the target version; with it, it is an init container with restartPolicy Always', () => {
+    const { app } = build();
+    expect(() => app.addSidecar('proxy', { image: 'envoyproxy/envoy:v1.31.0', native: true })).toThrow(
+      `test/api: 'sidecars.proxy.native' needs Kubernetes 1.29 or newer`);
+    const app2 = Testing.app();
+    app2.node.setContext(KUBERNETES_VERSION_CONTEXT, '1.29');
+    const chart = new Chart(app2, 'test', { namespace: 'demo', disableResourceNameHashes: true });
+    const web = new WebApp(chart, 'api', { image: IMAGE });
+    web.addSidecar('proxy', { image: 'envoyproxy/envoy:v1.31.0', native: true });
+    const spec = podSpecOf(find(Testing.synth(chart), 'Deployment', 'api'));
+    expect(spec.initContainers.map((c: Manifest) => [c.name, c.restartPolicy])).toEqual([['proxy', 'Always']]);
+    expect(spec.containers.map((c: Manifest) => c.name)).toEqual(['api']);
   });
 });
