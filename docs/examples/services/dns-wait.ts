@@ -1,4 +1,4 @@
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
 import { WebApp, addDnsWait } from '../../../lib';
 
 const app = new App();
@@ -7,7 +7,7 @@ const api = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2', ports: [
 const web = new WebApp(chart, 'web', { image: 'ghcr.io/acme/web:2.0.1', ports: [{ name: 'http', port: 8080 }] });
 
 // #region
-addDnsWait(web.deployment, api, { timeoutSeconds: 60 });   // web's pods start once api's name resolves
+addDnsWait(web.deployment, api, { timeout: Duration.minutes(1) });   // web's pods start once api's name resolves
 // #endregion
 
 app.synth();

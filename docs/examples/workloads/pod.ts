@@ -1,4 +1,4 @@
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { AppPod, WebApp, dnsWaitInitContainer } from '../../../lib';
 
@@ -10,7 +10,7 @@ const api = new WebApp(chart, 'api', { image: 'ghcr.io/acme/api:1.4.2', ports: [
 new AppPod(chart, 'writer', {
   image: 'busybox:1.36.1',
   command: ['sh', '-c', 'while true; do date >> /out/log; sleep 5; done'],
-  initContainers: [dnsWaitInitContainer(api, { timeoutSeconds: 60 })],   // hold the pod until api resolves
+  initContainers: [dnsWaitInitContainer(api, { timeout: Duration.minutes(1) })],   // hold the pod until api resolves
   sidecars: [{ name: 'reader', image: 'busybox:1.36.1', command: ['sh', '-c', 'tail -F /in/log'] }],
   sharedVolumes: [{
     name: 'shared',

@@ -1,4 +1,4 @@
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
 import { RolloutStrategy, TopologyKey, WebApp, WhenUnsatisfiable } from '../../../lib';
 
 const app = new App();
@@ -10,10 +10,10 @@ new WebApp(chart, 'checkout', {
   ports: [{ name: 'http', port: 8080 }],
   replicas: 4,
   strategy: RolloutStrategy.rollingUpdate({ maxSurge: 1, maxUnavailable: 0 }),  // never below 4 ready pods
-  minReadySeconds: 10,
+  minReady: Duration.seconds(10),
   topologySpread: [{ topologyKey: TopologyKey.ZONE, maxSkew: 1, whenUnsatisfiable: WhenUnsatisfiable.DO_NOT_SCHEDULE }],
   disruptionBudget: { minAvailable: 3 },
-  terminationGracePeriodSeconds: 45,
+  terminationGracePeriod: Duration.seconds(45),
 });
 // #endregion
 
