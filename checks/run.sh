@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# The manifest gate: strict Kubernetes schema validation (1.27 and 1.36) and
-# security scans (kube-score, checkov) of synthesized manifests.
+# The manifest gate: strict Kubernetes schema validation (the app's target version and
+# 1.36) and security scans (kube-score, checkov) of synthesized manifests.
 #
-#   bash checks/run.sh [--exceptions FILE] <dir-or-file>...      e.g. bash checks/run.sh dist
+#   bash checks/run.sh [--exceptions FILE] [--target 1.X] <dir-or-file>...   e.g. bash checks/run.sh dist
 #
+# The target is the oldest Kubernetes version the manifests must work on: --target, else
+# the .kubernetes-version file that KubecraftApp writes into its output directory when the
+# app sets one (kubernetesVersion), else 1.27. Manifests are validated against the target
+# and against 1.36, the version the real-cluster suites run, when it is newer.
 # Exit 0: no finding left; 1: findings; 2: bad input or a tool that failed.
 # Tools are installed on first use, outside the repository, keyed by version:
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/kubecraft/venv-checks-<lock hash>-py<X.Y>/   (pip, checks/requirements.lock)
@@ -12,18 +16,23 @@
 set -euo pipefail
 
 KUBE_SCORE_VERSION=v1.20.0
-# Kubernetes versions to validate against: the one cdk8s-plus-27 targets, and the
-# newest one the real-cluster suite runs (see docs/checks.md).
-KUBE_VERSIONS=(1.27.0 1.36.0)
+# The default target (the one cdk8s-plus-27 targets, the oldest kubecraft supports) and the
+# newest version the real-cluster suites run (see docs/checks.md).
+DEFAULT_TARGET=1.27
+CLUSTER_VERSION=1.36
+OLDEST_MINOR=27
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 EXCEPTIONS="$HERE/exceptions.yaml"
+TARGET=
 paths=()
 while (($#)); do
   case "$1" in
     --exceptions) EXCEPTIONS=${2:?--exceptions needs a file}; shift 2 ;;
     --exceptions=*) EXCEPTIONS=${1#*=}; shift ;;
-    -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --target) TARGET=${2:?--target needs a Kubernetes version such as 1.29}; shift 2 ;;
+    --target=*) TARGET=${1#*=}; shift ;;
+    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "checks: unknown option $1" >&2; exit 2 ;;
     *) paths+=("$1"); shift ;;
   esac
@@ -32,6 +41,29 @@ if ((${#paths[@]} == 0)); then
   echo "usage: bash checks/run.sh [--exceptions FILE] <manifest dir or file>..." >&2
   exit 2
 fi
+
+# the target version: --target, else the .kubernetes-version files of the directories (they must agree), else 1.27
+if [[ -z "$TARGET" ]]; then
+  source_of_target=
+  for p in "${paths[@]}"; do
+    [[ -d "$p" && -f "$p/.kubernetes-version" ]] || continue
+    v=$(head -n1 "$p/.kubernetes-version" | tr -d '[:space:]')
+    if [[ -n "$TARGET" && "$v" != "$TARGET" ]]; then
+      echo "checks: $source_of_target targets Kubernetes $TARGET but $p/.kubernetes-version targets $v: check them apart" >&2
+      exit 2
+    fi
+    TARGET=$v
+    source_of_target="$p/.kubernetes-version"
+  done
+fi
+TARGET=${TARGET:-$DEFAULT_TARGET}
+if [[ ! "$TARGET" =~ ^v?1\.(0|[1-9][0-9]*)(\.[0-9]+)?$ ]] || ((BASH_REMATCH[1] < OLDEST_MINOR)); then
+  echo "checks: the target must be a Kubernetes version such as 1.29 (1.$OLDEST_MINOR or newer), got '$TARGET'" >&2
+  exit 2
+fi
+target_minor=${BASH_REMATCH[1]}
+KUBE_VERSIONS=("1.$target_minor.0")
+((target_minor < ${CLUSTER_VERSION#1.})) && KUBE_VERSIONS+=("$CLUSTER_VERSION.0")
 
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/kubecraft"
 mkdir -p "$CACHE/bin"

@@ -174,3 +174,96 @@ test('a directory with no manifests fails (nothing checked is not a pass)', asyn
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+describe('the target Kubernetes version', { concurrency: 2 }, () => {
+  // the good front end with a native sidecar (an init container with restartPolicy: Always, Kubernetes >= 1.29)
+  const NATIVE_SIDECAR = [
+    '      initContainers:',
+    '        - name: shipper',
+    '          image: registry.example.com/shop/shipper:2.0.0@sha256:9a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9',
+    '          imagePullPolicy: Always',
+    '          restartPolicy: Always',
+    '          resources:',
+    '            requests: { cpu: 10m, memory: 32Mi, ephemeral-storage: 16Mi }',
+    '            limits: { cpu: 100m, memory: 32Mi, ephemeral-storage: 16Mi }',
+    '          securityContext:',
+    '            allowPrivilegeEscalation: false',
+    '            privileged: false',
+    '            readOnlyRootFilesystem: true',
+    '            runAsNonRoot: true',
+    '            runAsUser: 10001',
+    '            runAsGroup: 10001',
+    '            capabilities:',
+    '              drop: ["ALL"]',
+    '            seccompProfile:',
+    '              type: RuntimeDefault',
+    '',
+  ].join('\n');
+
+  /** The good fixtures with the front end's Deployment given a native sidecar; `marker`: a .kubernetes-version file. */
+  function sidecarDir(marker) {
+    const dir = workdir();
+    const web = join(dir, 'manifests', '10-web.yaml');
+    const text = readFileSync(web, 'utf8');
+    assert.ok(text.includes('\n      containers:\n'), 'the good web fixture changed: update this test');
+    writeFileSync(web, text.replace('\n      containers:\n', `\n${NATIVE_SIDECAR}      containers:\n`));
+    if (marker !== undefined) writeFileSync(join(dir, 'manifests', '.kubernetes-version'), `${marker}\n`);
+    return dir;
+  }
+
+  test('by default (1.27) a native sidecar is a schema finding of 1.27', async () => {
+    const dir = sidecarDir();
+    try {
+      const r = await runGate([join(dir, 'manifests')]);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.deepEqual(r.findings, ['schema/k8s-1.27.0 Deployment/shop/web'], r.stdout);
+      assert.match(r.stdout, /restartPolicy/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--target 1.29 validates against 1.29 and 1.36: the native sidecar passes', async () => {
+    const dir = sidecarDir();
+    try {
+      const r = await runGate(['--target', '1.29', join(dir, 'manifests')]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /strict, Kubernetes 1\.29\.0 and 1\.36\.0\): 0 findings/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the .kubernetes-version file KubecraftApp writes sets the target; 1.37 is validated alone', async () => {
+    const dir = sidecarDir('1.37');
+    try {
+      const r = await runGate([join(dir, 'manifests')]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /strict, Kubernetes 1\.37\.0\): 0 findings/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  const refusedTargets = [['1.26'], ['latest'], ['2.1']];
+  for (const [target] of refusedTargets) {
+    test(`refuses the target ${target} (exit 2)`, async () => {
+      const r = await runGate(['--target', target, GOOD]);
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, new RegExp(`the target must be a Kubernetes version such as 1\\.29 \\(1\\.27 or newer\\), got '${target.replace('.', '\\.')}'`));
+    });
+  }
+
+  test('directories that target different versions are refused (exit 2)', async () => {
+    const a = sidecarDir('1.29');
+    const b = sidecarDir('1.30');
+    try {
+      const r = await runGate([join(a, 'manifests'), join(b, 'manifests')]);
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, /targets Kubernetes 1\.29 but .* targets 1\.30: check them apart/);
+    } finally {
+      rmSync(a, { recursive: true, force: true });
+      rmSync(b, { recursive: true, force: true });
+    }
+  });
+});
