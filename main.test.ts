@@ -197,7 +197,9 @@ describe('the README synth command', () => {
       synth(join(a, 'dist'));
       synth(join(b, 'dist'));
       const filesA = load(join(a, 'dist'));
-      expect(Object.keys(filesA)).toEqual(['dev.k8s.yaml', 'prod.k8s.yaml']);
+      expect(Object.keys(filesA)).toEqual(['.kubernetes-version', 'dev.k8s.yaml', 'prod.k8s.yaml']);
+      // the target version the schema check validates against (the reference app targets 1.30: the preStop sleep action)
+      expect(filesA['.kubernetes-version']).toBe('1.30\n');
       expect(load(join(b, 'dist'))).toEqual(filesA);
     } finally {
       rmSync(a, { recursive: true, force: true });
@@ -209,7 +211,7 @@ describe('the README synth command', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubecraft-order-'));
     try {
       synth(join(dir, 'dist'));
-      const files = readdirSync(join(dir, 'dist')).sort();
+      const files = readdirSync(join(dir, 'dist')).filter((f) => f.endsWith('.yaml')).sort();
       const docs = files.flatMap((file) => parseAllDocuments(readFileSync(join(dir, 'dist', file), 'utf8')).map((d) => d.toJS() as Manifest));
       const emitted = new Set(docs.map((o) => `${o.kind}/${o.metadata.name}`));
       const seen = new Set<string>();

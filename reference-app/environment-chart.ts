@@ -9,16 +9,9 @@
 import { Chart, ChartProps, Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
-import { ApplySet } from '../lib/deploy/applyset';
-import { BlueGreenDeployment } from '../lib/workload/blue-green';
-import { BundleSecret, ConfigBundle } from '../lib/config/config-bundle';
-import { LABEL } from '../lib/core/labels';
-import { Namespace } from '../lib/security/namespace';
-import { Rbac, RoleGrant } from '../lib/security/rbac';
-import { SecretSource } from '../lib/config/secret-source';
-import { DatabasePreset, StatefulDatabase } from '../lib/workload/stateful-database';
-import { StorageClass, VolumeBindingMode } from '../lib/storage/storage';
-import { WebApp } from '../lib/workload/web-app';
+import {
+  ApplySet, BlueGreenDeployment, BundleSecret, ConfigBundle, DatabasePreset, Namespace, Rbac, RoleGrant, SecretSource, StatefulDatabase, StorageClass, VolumeBindingMode, WebApp,
+} from '../lib';
 import { EnvironmentSettings, SecretMode, WebSlot } from './settings';
 
 /** Where the api and the database find the Secret's keys as files (read-only, mode 0440). */
@@ -60,7 +53,7 @@ export class EnvironmentChart extends Chart {
   constructor(scope: Construct, id: string, props: EnvironmentChartProps) {
     const s = props.settings;
     // every object of the environment is part of the shop (chart labels reach every object's metadata, not pod templates)
-    super(scope, id, { ...props, namespace: s.name, disableResourceNameHashes: true, labels: { ...props.labels, [LABEL.PART_OF]: PART_OF } });
+    super(scope, id, { ...props, namespace: s.name, disableResourceNameHashes: true, labels: { ...props.labels, 'app.kubernetes.io/part-of': PART_OF } });
     this.settings = s;
 
     // 1. the namespace: Pod Security "restricted" enforced, quota and defaults, default-deny + DNS egress

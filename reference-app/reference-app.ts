@@ -3,6 +3,7 @@
  * Each file starts with its Namespace and StorageClass, so `kubectl apply -f dist/` succeeds in one pass.
  */
 import { App } from 'cdk8s';
+import { KUBERNETES_VERSION_CONTEXT } from '../lib';
 import { EnvironmentChart } from './environment-chart';
 import { DEV, EnvironmentSettings, PROD, WebSlot } from './settings';
 
@@ -25,8 +26,15 @@ export interface ReferenceAppOptions {
   readonly secretsDir?: string;
 }
 
+/**
+ * The Kubernetes version the reference app targets, unless the app sets one: 1.30, the first whose API server
+ * takes the lifecycle `sleep` action, which its Service-backed pods use to drain before SIGTERM.
+ */
+export const REFERENCE_APP_KUBERNETES_VERSION = '1.30';
+
 /** Adds the reference app's charts to `app` and returns them by environment name. */
 export function buildReferenceApp(app: App, options: ReferenceAppOptions = {}): Record<string, EnvironmentChart> {
+  if (app.node.tryGetContext(KUBERNETES_VERSION_CONTEXT) === undefined) app.node.setContext(KUBERNETES_VERSION_CONTEXT, REFERENCE_APP_KUBERNETES_VERSION);
   const charts: Record<string, EnvironmentChart> = {};
   for (const settings of options.environments ?? [DEV, PROD]) {
     charts[settings.name] = new EnvironmentChart(app, settings.name, {

@@ -4,8 +4,7 @@
  */
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { ResourceOptions } from '../lib/workload/container';
-import { ReclaimPolicy } from '../lib/storage/storage';
+import { ReclaimPolicy, ResourceOptions } from '../lib';
 
 /** Where the api's database password comes from. */
 export enum SecretMode {

@@ -41,6 +41,8 @@ export interface KubernetesFeature {
 export const FEATURES = {
   /** Init containers with `restartPolicy: Always` (SidecarContainers, beta and on by default since 1.29). */
   NATIVE_SIDECARS: { description: 'a native sidecar (an init container with restartPolicy: Always)', minMinor: 29 },
+  /** The `sleep` action of lifecycle hooks (PodLifecycleSleepAction, beta and on by default since 1.30). */
+  SLEEP_ACTION: { description: 'the lifecycle sleep action', minMinor: 30 },
 } as const satisfies Record<string, KubernetesFeature>;
 
 const VERSION = /^v?1\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?$/;

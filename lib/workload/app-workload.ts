@@ -9,6 +9,7 @@ import { Construct, IConstruct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import { dropPodAddressLabel } from '../internal/compat';
 import * as k8s from '../../imports/k8s';
+import { DEFAULT_SHUTDOWN_DELAY, ResolvedContainer } from './container';
 import { DisruptionBudgetOptions } from './disruption-budget';
 import { AppIdentity, AppIdentityProps, LABEL, recommendedLabels, selectorLabels, versionFromImage } from '../core/labels';
 import {
@@ -349,6 +350,21 @@ export function resolveRollout(scope: IConstruct, strategy: RolloutStrategy, pro
     revisionHistoryLimit,
     terminationGracePeriodSeconds: grace,
   };
+}
+
+/** The default `shutdownDelay` of a Service-backed app container: 5 s, at most half the grace period. */
+export function defaultShutdownDelay(rollout: ResolvedRollout): Duration {
+  return Duration.seconds(Math.min(DEFAULT_SHUTDOWN_DELAY.toSeconds(), Math.floor(rollout.terminationGracePeriodSeconds / 2)));
+}
+
+/**
+ * The app container's `shutdownDelay` must leave the process time to stop inside the pod's grace period:
+ * `'<prop>' must be shorter than terminationGracePeriod (30s), got 30s`.
+ */
+export function checkShutdownDelay(scope: IConstruct, container: ResolvedContainer, rollout: ResolvedRollout, prop = 'shutdownDelay'): void {
+  const delay = container.shutdownDelaySeconds;
+  const grace = rollout.terminationGracePeriodSeconds;
+  if (delay > 0 && delay >= grace) fail(scope, prop, `must be shorter than terminationGracePeriod (${grace}s), got ${delay}s`);
 }
 
 /** What {@link createAppDeployment} builds a Deployment from. */

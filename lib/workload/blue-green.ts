@@ -17,7 +17,7 @@ import { Construct, IConstruct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../../imports/k8s';
 import {
-  ResolvedRollout, ServiceBackedApp, WorkloadMetadata, addAppServicePort, addEnvVariable, applyObjectMetadata, createAppDeployment,
+  ResolvedRollout, ServiceBackedApp, WorkloadMetadata, addAppServicePort, addEnvVariable, applyObjectMetadata, checkShutdownDelay, createAppDeployment, defaultShutdownDelay,
   createExposurePolicy, createServiceAccount, createWorkloadService, disruptionBudgetOptions, resolveAppPorts, resolveIdentity,
   resolveIngressControllerNamespace, resolveRollout, resolveWorkloadMetadata,
 } from './app-workload';
@@ -403,7 +403,9 @@ export function resolveBlueGreen(scope: IConstruct, props: BlueGreenDeploymentPr
       args: v.args ?? props.args,
       env: { ...(props.env ?? {}), ...(v.env ?? {}) },
       resources: mergeResources(props.resources, v.resources),
+      shutdownDelay: props.shutdownDelay ?? defaultShutdownDelay(rollout),
     }, podSecurity, `versions[${i}]`);
+    checkShutdownDelay(scope, container, rollout);
     return {
       name: v.name,
       replicas: replicas[v.name],

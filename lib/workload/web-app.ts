@@ -18,11 +18,13 @@ import { Construct, IConstruct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../../imports/k8s';
 import {
-  ResolvedRollout, RolloutProps, ServiceBackedApp, WorkloadMetadata, addAppServicePort, addEnvVariable, addExtraServicePorts, applyObjectMetadata,
+  ResolvedRollout, RolloutProps, ServiceBackedApp, WorkloadMetadata, addAppServicePort, addEnvVariable, addExtraServicePorts, applyObjectMetadata, checkShutdownDelay, defaultShutdownDelay,
   createAppDeployment, createExposurePolicy, createServiceAccount, createWorkloadService, disruptionBudgetOptions, isExternal, openToExternal,
   resolveAppPorts, resolveExtraSelector, resolveIdentity, resolveIngressControllerNamespace, resolveRollout, resolveWorkloadMetadata, validateAppPort,
 } from './app-workload';
-import { AppContainerOptions, ContainerRole, InitContainerOptions, ResolvedContainer, addContainer, resolveContainer } from './container';
+import {
+  AppContainerOptions, ContainerRole, InitContainerOptions, ResolvedContainer, addContainer, resolveContainer,
+} from './container';
 import {
   ExtraServiceOptions, PodTemplateMetadataProps, RolloutStrategy, TargetPortStyle, WebAppPort, WorkloadMetadataProps, WorkloadServiceOptions,
 } from './types';
@@ -246,7 +248,9 @@ export function resolveWebApp(scope: IConstruct, props: WebAppProps): WebAppPlan
   const container = resolveContainer(scope, props.containerName ?? name, {
     ...props,
     ports: ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol })),
+    shutdownDelay: props.shutdownDelay ?? defaultShutdownDelay(rollout),
   }, podSecurity);
+  checkShutdownDelay(scope, container, rollout);
   const topologySpread = props.topologySpread && props.topologySpread.length > 0
     ? resolveTopologySpread(scope, props.topologySpread, metadata.selector)
     : undefined;

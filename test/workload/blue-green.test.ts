@@ -1,4 +1,4 @@
-import { Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { BlueGreenDeployment, BlueGreenDeploymentProps, ROLE_LABEL, ServiceRole, TrafficMode, VERSION_LABEL } from '../../lib/workload/blue-green';
 import { AppPod } from '../../lib/workload/pods';
@@ -398,5 +398,15 @@ describe('BlueGreenDeployment: labels, selector and annotations of your own', ()
   test('the Services target the container ports by number with TargetPortStyle.BY_NUMBER', () => {
     const { manifests } = synth({ ports: [{ name: 'http', port: 8080, servicePort: 80 }], service: { targetPortStyle: TargetPortStyle.BY_NUMBER } });
     for (const name of ['web', 'web-blue', 'web-green']) expect(find(manifests, 'Service', name).spec.ports[0].targetPort).toBe(8080);
+  });
+});
+
+describe('BlueGreenDeployment: a shutdown delay on every version (preStop)', () => {
+  test('5 s by default on each slot (exec sleep at the default target 1.27), configurable, checked against the grace period', () => {
+    for (const name of ['web-blue', 'web-green']) {
+      expect(appContainer(find(synth().manifests, 'Deployment', name)).lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+    }
+    expect(appContainer(find(synth({ shutdownDelay: Duration.seconds(0) }).manifests, 'Deployment', 'web-blue')).lifecycle).toBeUndefined();
+    expect(() => build({ shutdownDelay: Duration.seconds(40) })).toThrow(/'shutdownDelay' must be shorter than terminationGracePeriod \(30s\), got 40s/);
   });
 });

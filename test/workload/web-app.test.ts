@@ -587,3 +587,47 @@ describe('WebApp: containers', () => {
     expect(spec.containers.map((c: Manifest) => c.name)).toEqual(['api']);
   });
 });
+
+describe('WebApp: a shutdown delay drains traffic before SIGTERM (preStop)', () => {
+  function at(version: string | undefined, props: Partial<WebAppProps> = {}): Manifest {
+    const app = Testing.app();
+    if (version) app.node.setContext(KUBERNETES_VERSION_CONTEXT, version);
+    const chart = new Chart(app, 'test', { namespace: 'demo', disableResourceNameHashes: true });
+    new WebApp(chart, 'api', { image: IMAGE, ...props });
+    return mainContainer(Testing.synth(chart));
+  }
+
+  test('5 s by default: the lifecycle sleep action from Kubernetes 1.30, `exec: sleep 5` below', () => {
+    expect(at('1.30').lifecycle).toEqual({ preStop: { sleep: { seconds: 5 } } });
+    expect(at('1.36').lifecycle).toEqual({ preStop: { sleep: { seconds: 5 } } });
+    expect(at(undefined).lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+    expect(at('1.29').lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+  });
+
+  test('configurable, and Duration.seconds(0) removes the hook', () => {
+    expect(at('1.30', { shutdownDelay: Duration.seconds(12) }).lifecycle).toEqual({ preStop: { sleep: { seconds: 12 } } });
+    expect(at('1.30', { shutdownDelay: Duration.seconds(0) }).lifecycle).toBeUndefined();
+    expect(at(undefined, { shutdownDelay: Duration.seconds(0) }).lifecycle).toBeUndefined();
+  });
+
+  test('sidecars get none by default', () => {
+    const { app, all } = build();
+    app.addSidecar('log', { image: 'busybox:1.36.1' });
+    expect(podSpecOf(find(all(), 'Deployment', 'api')).containers.find((c: Manifest) => c.name === 'log').lifecycle).toBeUndefined();
+  });
+
+  test('refused when not shorter than the grace period, or not a Duration', () => {
+    expect(() => build({ shutdownDelay: Duration.seconds(30) })).toThrow("test/api: 'shutdownDelay' must be shorter than terminationGracePeriod (30s), got 30s");
+    expect(() => build({ shutdownDelay: Duration.seconds(10), terminationGracePeriod: Duration.seconds(10) }))
+      .toThrow("test/api: 'shutdownDelay' must be shorter than terminationGracePeriod (10s), got 10s");
+    expect(() => build({ shutdownDelay: 5 as unknown as Duration })).toThrow("test/api: 'shutdownDelay' must be a cdk8s Duration (e.g. Duration.seconds(30)), got 5");
+    expect(() => build({ shutdownDelay: Duration.millis(500) })).toThrow("test/api: 'shutdownDelay' must be a whole number of seconds, got 500 millis");
+  });
+});
+
+test('WebApp: the default shutdown delay never takes more than half a short grace period', () => {
+  const c = (grace: number) => mainContainer(build({ terminationGracePeriod: Duration.seconds(grace) }).all()).lifecycle;
+  expect(c(8)).toEqual({ preStop: { exec: { command: ['sleep', '4'] } } });
+  expect(c(1)).toBeUndefined();
+  expect(c(0)).toBeUndefined();
+});
