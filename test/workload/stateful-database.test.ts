@@ -3,12 +3,15 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { BundleSecret, ConfigBundle } from '../../lib/config/config-bundle';
 import {
-  DatabasePreset, POD_NAME_LABEL, POSTGRES_ENV, PvcRetention, StatefulDatabase, StatefulDatabaseProps,
+  DatabaseReplication, POD_NAME_LABEL, PvcRetention, StatefulDatabase, StatefulDatabaseProps,
 } from '../../lib/workload/stateful-database';
+import { DatabasePreset, POSTGRES_ENV } from '../../lib/workload/postgres';
 import { StorageClass, VolumeBindingMode } from '../../lib/storage/storage';
 import { WebApp } from '../../lib/workload/web-app';
 import { CLUSTER_DOMAIN_CONTEXT } from '../../lib/network/wiring';
 import { Manifest, allOf, find, podSpecOf, restrictedViolations, synthAll, testChart } from '../util';
+
+const independent = DatabaseReplication.independent();
 
 const base: StatefulDatabaseProps = {
   image: 'postgres:16.4',
@@ -165,6 +168,7 @@ describe('StatefulDatabase', () => {
     const db = new StatefulDatabase(chart, 'db', {
       ...base,
       replicas: 3,
+      replication: independent,
       podManagementPolicy: kplus.PodManagementPolicy.PARALLEL,
       updateStrategy: kplus.StatefulSetUpdateStrategy.rollingUpdate({ partition: 2 }),
       pvcRetentionPolicy: { whenDeleted: PvcRetention.DELETE, whenScaled: PvcRetention.RETAIN },
@@ -280,7 +284,7 @@ describe('StatefulDatabase', () => {
   describe('DNS names', () => {
     test('per-pod names, the list for all replicas and the governing Service FQDN', () => {
       const chart = testChart('prod');
-      const db = new StatefulDatabase(chart, 'db', { ...base, replicas: 2 });
+      const db = new StatefulDatabase(chart, 'db', { ...base, replicas: 2, replication: independent });
       expect(db.podName(1)).toBe('db-1');
       expect(db.podDnsName(0)).toBe('db-0.db.prod.svc.cluster.local');
       expect(db.podDnsNames).toEqual(['db-0.db.prod.svc.cluster.local', 'db-1.db.prod.svc.cluster.local']);
@@ -298,7 +302,7 @@ describe('StatefulDatabase', () => {
       const app = Testing.app();
       app.node.setContext(CLUSTER_DOMAIN_CONTEXT, 'k8s.example.com');
       const chart = new Chart(app, 'test', { namespace: 'prod', disableResourceNameHashes: true });
-      const db = new StatefulDatabase(chart, 'db', { ...base, replicas: 2 });
+      const db = new StatefulDatabase(chart, 'db', { ...base, replicas: 2, replication: independent });
       const web = new WebApp(chart, 'web', { image: 'nginx:1.27.3' });
       db.connectPrimary(web, { env: 'PRIMARY_URL', scheme: 'postgres', hostEnv: 'PGHOST' });
       expect(db.serviceFqdn).toBe('db.prod.svc.k8s.example.com');
@@ -311,7 +315,7 @@ describe('StatefulDatabase', () => {
 
     test('an ordinal outside the replicas is refused', () => {
       const chart = testChart();
-      const db = new StatefulDatabase(chart, 'db', { ...base, replicas: 2 });
+      const db = new StatefulDatabase(chart, 'db', { ...base, replicas: 2, replication: independent });
       expect(() => db.podDnsName(2)).toThrow(/test\/db: 'ordinal' must be between 0 and 1, got 2/);
       expect(() => db.podName(-1)).toThrow(/'ordinal' must be between 0 and 1, got -1/);
     });
@@ -345,7 +349,7 @@ describe('StatefulDatabase', () => {
 
     test('connectPrimary hands the primary\'s per-pod DNS name to a consumer and allows only that pod', () => {
       const chart = testChart();
-      const db = new StatefulDatabase(chart, 'db', { ...base, replicas: 3 });
+      const db = new StatefulDatabase(chart, 'db', { ...base, replicas: 3, replication: independent });
       const web = new WebApp(chart, 'web', { image: 'nginx:1.27.3' });
       db.connectPrimary(web, { env: 'PRIMARY_URL', scheme: 'postgres', hostEnv: 'PGHOST' });
       const out = synthAll(chart);
@@ -372,7 +376,7 @@ describe('StatefulDatabase', () => {
 
   test('an optional PodDisruptionBudget selecting the pods', () => {
     const chart = testChart();
-    new StatefulDatabase(chart, 'db', { ...base, replicas: 3, disruptionBudget: { minAvailable: 2 } });
+    new StatefulDatabase(chart, 'db', { ...base, replicas: 3, replication: independent, disruptionBudget: { minAvailable: 2 } });
     const pdb = find(synthAll(chart), 'PodDisruptionBudget', 'db');
     expect(pdb.spec.minAvailable).toBe(2);
     expect(pdb.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/instance': 'db' });
@@ -436,7 +440,7 @@ describe('StatefulDatabase', () => {
       ['ReadOnlyMany access mode', { volumeClaimTemplates: [{ name: 'data', size: '1Gi', mountPath: '/data', accessModes: [kplus.PersistentVolumeAccessMode.READ_ONLY_MANY] }] }, /'volumeClaimTemplates\[0\].accessModes' must not contain ReadOnlyMany/],
       ['unknown access mode', { volumeClaimTemplates: [{ name: 'data', size: '1Gi', mountPath: '/data', accessModes: ['RWO' as kplus.PersistentVolumeAccessMode] }] }, /'volumeClaimTemplates\[0\].accessModes' must contain only ReadWriteOnce/],
       ['no access mode', { volumeClaimTemplates: [{ name: 'data', size: '1Gi', mountPath: '/data', accessModes: [] }] }, /'volumeClaimTemplates\[0\].accessModes' must contain at least one access mode/],
-      ['partition > replicas', { replicas: 3, updateStrategy: kplus.StatefulSetUpdateStrategy.rollingUpdate({ partition: 4 }) }, /'updateStrategy.partition' must be between 0 and replicas \(3\), got 4/],
+      ['partition > replicas', { replicas: 3, replication: independent, updateStrategy: kplus.StatefulSetUpdateStrategy.rollingUpdate({ partition: 4 }) }, /'updateStrategy.partition' must be between 0 and replicas \(3\), got 4/],
       ['empty data path', { volumeClaimTemplates: [{ name: 'data', size: '1Gi', mountPath: '' }] }, /'volumeClaimTemplates\[0\].mountPath' must be the absolute data path where the claim is mounted, got ""/],
       ['relative data path', { volumeClaimTemplates: [{ name: 'data', size: '1Gi', mountPath: 'data' }] }, /'volumeClaimTemplates\[0\].mountPath' must be an absolute path, got "data"/],
       ['data path on a writable path', { volumeClaimTemplates: [{ name: 'data', size: '1Gi', mountPath: '/tmp/' }] }, /'volumeClaimTemplates\[0\].mountPath' mounts "\/tmp\/", which is already a mount path/],
@@ -445,7 +449,7 @@ describe('StatefulDatabase', () => {
       ['bad storage class name', { volumeClaimTemplates: [{ name: 'data', size: '1Gi', mountPath: '/data', storageClass: 'Fast SSD' }] }, /'volumeClaimTemplates\[0\].storageClass' must be a DNS-1123 subdomain/],
       ['no ports', { ports: [] }, /'ports' must contain at least one port \(the governing Service and the per-pod DNS names need one\), got \[\]/],
       ['name too long for the controller-revision-hash label', { name: 'a'.repeat(53) }, /'name' must be a DNS-1123 label .* at most 52 characters/],
-      ['client Service named like the governing one', { clientService: { name: 'db' } }, /'clientService.name' must differ from the governing Service name, got "db"/],
+      ['client Service named like the governing one', { clientService: { name: 'db' } }, /'clientService.name' must differ from the database's other Service names \(db\), got "db"/],
       ['unknown retention', { pvcRetentionPolicy: { whenDeleted: 'Keep' as PvcRetention } }, /'pvcRetentionPolicy.whenDeleted' must be one of Retain, Delete, got "Keep"/],
       ['unknown pod management policy', { podManagementPolicy: 'Random' as kplus.PodManagementPolicy }, /'podManagementPolicy' must be one of OrderedReady, Parallel, got "Random"/],
       ['negative minReadySeconds', { minReadySeconds: -1 }, /'minReadySeconds' must be >= 0, got -1/],
@@ -453,7 +457,7 @@ describe('StatefulDatabase', () => {
       ['negative terminationGracePeriodSeconds', { terminationGracePeriodSeconds: -1 }, /'terminationGracePeriodSeconds' must be >= 0, got -1/],
       ['bad serviceName', { serviceName: 'DB' }, /test\/db: 'serviceName' must be a DNS-1123 label .* got "DB"/],
       ['an extra volume that is not a kplus.Volume', { volumes: [{ volume: {} as kplus.Volume, mountPath: '/etc/db' }] }, /'volumes\[0\].volume' must be a kplus.Volume, got \{\}/],
-      ['PDB that blocks every disruption', { replicas: 2, disruptionBudget: { minAvailable: 2 } }, /'disruptionBudget.minAvailable' must be lower than the 2 replica\(s\)/],
+      ['PDB that blocks every disruption', { replicas: 2, replication: independent, disruptionBudget: { minAvailable: 2 } }, /'disruptionBudget.minAvailable' must be lower than the 2 replica\(s\)/],
       ['latest image', { image: 'postgres' }, /'image' must carry an explicit tag or digest/],
     ];
     test.each(cases)('%s', (_label, override, error) => {
