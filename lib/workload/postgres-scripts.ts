@@ -67,6 +67,7 @@ KC_ROLE=${'$'}{KUBECRAFT_REPLICATION_ROLE:-}
 KC_TMP=${'$'}{TMPDIR:-/tmp}
 KC_SOCKET_DIR="$KC_TMP/kubecraft-postgres"
 KC_PASSFILE="$KC_TMP/kubecraft-replication.pgpass"
+KC_SERVER_ARGS=()
 
 kc_log() { printf '%s kubecraft-replication %s %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "${'$'}{KUBECRAFT_POD_NAME:-pod}" "${'$'}{KC_ROLE:-?}" "$*" >&2; }
 kc_die() { kc_log "ERROR: $*"; exit 1; }
@@ -115,11 +116,14 @@ kc_ensure_hba() {
   grep -qxF "$line" "$PGDATA/pg_hba.conf" || printf '\n# kubecraft: streaming replication\n%s\n' "$line" >>"$PGDATA/pg_hba.conf"
 }
 
-# a server on a private socket only (no TCP), without synchronous commit, for maintenance before the real start
+# a server on a private socket only (no TCP), without synchronous commit, for maintenance before the real start;
+# with the server's own settings (KC_SERVER_ARGS: the main container's args), which a standby must match
 kc_temp_start() {
+  local opts
   mkdir -p "$KC_SOCKET_DIR"
-  pg_ctl -D "$PGDATA" -w -t 3600 -l "$KC_TMP/kubecraft-temp-server.log" \
-    -o "-c listen_addresses='' -c unix_socket_directories=$KC_SOCKET_DIR -p $KC_PORT -c synchronous_standby_names=''" start >/dev/null \
+  opts=$(printf '%q ' -c "max_wal_senders=$KC_MAX_WAL_SENDERS" "${'$'}{KC_SERVER_ARGS[@]}" \
+    -c "listen_addresses=" -c "unix_socket_directories=$KC_SOCKET_DIR" -p "$KC_PORT" -c "synchronous_standby_names=")
+  pg_ctl -D "$PGDATA" -w -t 3600 -l "$KC_TMP/kubecraft-temp-server.log" -o "$opts" start >/dev/null \
     || { cat "$KC_TMP/kubecraft-temp-server.log" >&2; kc_die "the temporary server did not start"; }
 }
 kc_temp_stop() { pg_ctl -D "$PGDATA" -m fast -w -t 3600 stop >/dev/null; }
@@ -161,6 +165,9 @@ set -Eeuo pipefail
 # shellcheck source=/dev/null
 . "${'$'}{KUBECRAFT_POSTGRES_DIR:-${SCRIPTS_DIR}}/lib.sh"
 : "${'$'}{PGDATA:?PGDATA must be set}"
+# the server's own args (the main container's), for the temporary servers
+if [[ ${'$'}{1:-} == postgres ]]; then shift; fi
+KC_SERVER_ARGS=("$@")
 case $KC_ROLE in
   primary)
     if ! kc_has_data; then

@@ -254,6 +254,7 @@ class PostgresReplication extends DatabaseReplication {
       allowLatest: true, // the main container's image, already checked
       imagePullPolicy: plan.container.props.imagePullPolicy,
       command: ['bash', `${SCRIPTS_DIR}/${SCRIPT_KEYS.INIT}`],
+      args: plan.container.props.args, // the server's settings: temporary servers must match them
       env: { KUBECRAFT_POD_IP: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_IP) },
       resources: plan.resources,
       writablePaths: ['/tmp'],
