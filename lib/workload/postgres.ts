@@ -243,7 +243,7 @@ class PostgresReplication extends DatabaseReplication {
     const initdbVolume = bundle.configVolume({ name: 'replication-initdb', keys: [SCRIPT_KEYS.INITDB], defaultMode: 0o555 });
     const secretVolume = ref
       ? ref.bundle.secretVolume({ name: 'replication-credentials', keys: [ref.key] })
-      : bundle.secretVolume({ name: 'replication-credentials' });
+      : bundle.secretVolume({ name: 'replication-credentials', keys: ['password'] });
 
     db.mount({ volume: scriptsVolume, mountPath: SCRIPTS_DIR });
     db.mount({ volume: initdbVolume, mountPath: INITDB_PATH, subPath: SCRIPT_KEYS.INITDB });

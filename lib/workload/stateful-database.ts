@@ -25,7 +25,7 @@
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/
  */
 import { preferredHostAntiAffinity, resolveSpreadAcrossHosts } from '../internal/scheduling';
-import { ApiObjectMetadataDefinition, Duration, Lazy } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition, Duration, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../../imports/k8s';
@@ -847,8 +847,11 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
   public readonly statefulSet: kplus.AbstractPod;
   /** The L1 (primary) StatefulSet object (escape hatch). */
   public readonly apiObject: k8s.KubeStatefulSet;
-  /** The L1 StatefulSet of the replicas (`<name>-replica`), with a primary/replica replication. */
-  public readonly replicaApiObject?: k8s.KubeStatefulSet;
+  /**
+   * The StatefulSet of the replicas (`<name>-replica`), with a primary/replica replication: the primary's as
+   * synthesized, with the replica role (escape hatch: `addJsonPatch`).
+   */
+  public readonly replicaApiObject?: ApiObject;
   /** The main container. */
   public readonly container: kplus.Container;
   /** The headless governing Service (`clusterIP: None`). */
@@ -946,9 +949,13 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
       this.readWriteService = service('ReadWriteService', plan.readWriteService, this.roleSelector(ReplicaRole.PRIMARY));
       this.readOnlyService = service('ReadOnlyService', plan.readOnlyService, this.roleSelector(ReplicaRole.REPLICA));
       this.readOnly = new ReadOnlyBackend(this, 'ReadOnly', this.readOnlyService, this.roleSelector(ReplicaRole.REPLICA));
-      const replicaSet = new k8s.KubeStatefulSet(this, 'ReplicaStatefulSet', {
+      // the replicas' StatefulSet is the primary's as synthesized (every patch included), with the replica role
+      const primaryObject = ApiObject.of(workload);
+      const replicaSet = new ApiObject(this, 'ReplicaStatefulSet', {
+        apiVersion: k8s.KubeStatefulSet.GVK.apiVersion,
+        kind: k8s.KubeStatefulSet.GVK.kind,
         metadata: { name: this.replicaStatefulSetName, labels: this.roleLabels(ReplicaRole.REPLICA) },
-        spec: Lazy.any({ produce: () => this.renderSpec(ReplicaRole.REPLICA) }) as unknown as k8s.StatefulSetSpec,
+        spec: Lazy.any({ produce: () => this.replicaSpec((primaryObject.toJson() as { spec: RenderedStatefulSetSpec }).spec) }),
       });
       replicaSet.node.addDependency(this.governingService);
       this.replicaApiObject = replicaSet;
@@ -964,6 +971,8 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
         replicas: this.replicas,
         identity: this.identity,
       });
+      // your labels on the budget too (DisruptionBudget labels only its identity)
+      for (const [k, v] of Object.entries(this.labels)) this.disruptionBudget.apiObject.metadata.addLabel(k, v);
     }
 
     (props.volumes ?? []).forEach((v, i) => this.mountVolume(v, `volumes[${i}]`));
@@ -1238,21 +1247,19 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
     // claim templates are immutable once applied: only labels that can never change (the selector's and managed-by)
     const all = this.allPodsSelector;
     const claimLabels = { ...all, [LABEL.MANAGED_BY]: MANAGED_BY };
-    const meta = this.statefulSet.podMetadata.toJson();
-    const replica = role === ReplicaRole.REPLICA;
     return {
-      replicas: role === undefined ? this.replicas : replica ? this.replicas - 1 : 1,
+      replicas: role === undefined ? this.replicas : 1,
       serviceName: this.serviceName,
       // the primary's selector stays the standalone one (a standalone database converts in place); the replicas
       // carry a role it does not name, and each controller only claims the pods named after its StatefulSet
-      selector: { matchLabels: replica ? this.roleSelector(ReplicaRole.REPLICA) : all },
+      selector: { matchLabels: all },
       podManagementPolicy: this.podManagementPolicy,
       updateStrategy: renderStatefulSetUpdateStrategy(this.updateStrategy),
       minReadySeconds: this.plan.minReadySeconds,
       revisionHistoryLimit: this.plan.revisionHistoryLimit,
       persistentVolumeClaimRetentionPolicy: { ...this.pvcRetentionPolicy },
       template: {
-        metadata: replica ? { ...meta, labels: { ...meta.labels, [REPLICATION_ROLE_LABEL]: ReplicaRole.REPLICA } } : meta,
+        metadata: this.statefulSet.podMetadata.toJson(),
         spec: {
           ...pod,
           containers,
@@ -1273,6 +1280,39 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
       })),
     };
   }
+
+  /** The replicas' StatefulSet spec: the primary's synthesized spec with the replica count, selector, label and role env. */
+  private replicaSpec(primary: RenderedStatefulSetSpec): RenderedStatefulSetSpec {
+    const role = ReplicaRole.REPLICA;
+    const withRole = (c: RenderedContainer): RenderedContainer => ({
+      ...c, env: c.env?.map((e) => (e.name === REPLICATION_ROLE_ENV ? { name: e.name, value: role } : e)),
+    });
+    const pod = primary.template.spec;
+    return {
+      ...primary,
+      replicas: this.replicas - 1,
+      selector: { matchLabels: this.roleSelector(role) },
+      template: {
+        metadata: { ...primary.template.metadata, labels: { ...primary.template.metadata.labels, [REPLICATION_ROLE_LABEL]: role } },
+        spec: { ...pod, containers: pod.containers.map(withRole), initContainers: pod.initContainers?.map(withRole) },
+      },
+    };
+  }
+}
+
+/** A container as synthesized (JSON). */
+interface RenderedContainer {
+  readonly env?: { readonly name: string; readonly value?: string }[];
+  readonly [field: string]: unknown;
+}
+
+/** A StatefulSet spec as synthesized (JSON): what the replicas' StatefulSet copies from the primary's. */
+interface RenderedStatefulSetSpec {
+  readonly template: {
+    readonly metadata: { readonly labels?: Record<string, string>; readonly [field: string]: unknown };
+    readonly spec: { readonly containers: RenderedContainer[]; readonly initContainers?: RenderedContainer[]; readonly [field: string]: unknown };
+  };
+  readonly [field: string]: unknown;
 }
 
 /** The node label of an availability zone. */

@@ -1,4 +1,5 @@
-import { Chart, Size, Testing } from 'cdk8s';
+import { Chart, Duration, Size, Testing } from 'cdk8s';
+import * as pub from '../../lib';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { BundleSecret, ConfigBundle } from '../../lib/config/config-bundle';
@@ -6,7 +7,7 @@ import {
   DatabaseReplication, POD_NAME_LABEL, PvcRetention, StatefulDatabase, StatefulDatabaseProps,
 } from '../../lib/workload/stateful-database';
 import { DatabasePreset, POSTGRES_ENV } from '../../lib/workload/postgres';
-import { StorageClass, VolumeBindingMode } from '../../lib/storage/storage';
+import { StorageClass } from '../../lib/storage/storage';
 import { WebApp } from '../../lib/workload/web-app';
 import { CLUSTER_DOMAIN_CONTEXT } from '../../lib/network/wiring';
 import { Manifest, allOf, find, podSpecOf, restrictedViolations, synthAll, testChart } from '../util';
@@ -26,49 +27,71 @@ function mainContainer(sts: Manifest, name: string): Manifest {
 }
 
 describe('StatefulDatabase', () => {
-  test('the book\'s StatefulSet example: StorageClass flash, headless Service dullahan, tkb-sts with a webroot claim template', () => {
+  // nigelpoulton/TheK8sBook statefulsets/{gcp-sc,headless-svc,sts}.yml and nigelpoulton/TKB statefulsets/app.yml,
+  // with the public API only; every value the book sets is asserted
+  const BOOK = [
+    { repo: 'TheK8sBook', sc: 'flash', provisioner: 'pd.csi.storage.gke.io', parameters: { type: 'pd-ssd' }, reclaimPolicy: undefined, storage: '1Gi' },
+    { repo: 'TKB', sc: 'block', provisioner: 'linodebs.csi.linode.com', parameters: undefined, reclaimPolicy: pub.ReclaimPolicy.DELETE, storage: '10Gi' },
+  ];
+  test.each(BOOK)('the book\'s StatefulSet example ($repo): StorageClass $sc, headless Service dullahan, tkb-sts with a webroot claim template', (book) => {
     const chart = testChart('default');
-    const flash = new StorageClass(chart, 'flash', {
-      provisioner: 'pd.csi.storage.gke.io',
-      parameters: { type: 'pd-ssd' },
-      volumeBindingMode: VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER,
+    const sc = new pub.StorageClass(chart, book.sc, {
+      name: book.sc,
+      provisioner: book.provisioner,
+      parameters: book.parameters,
+      reclaimPolicy: book.reclaimPolicy,
+      volumeBindingMode: pub.VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER,
       allowVolumeExpansion: true,
     });
-    const sts = new StatefulDatabase(chart, 'web', {
+    const sts = new pub.StatefulDatabase(chart, 'web', {
       name: 'tkb-sts',
       serviceName: 'dullahan',
-      component: 'web',
+      selectorLabels: { app: 'web' },
+      governingService: { labels: { app: 'web' } },
       replicas: 3,
-      image: 'nginx:1.27.3',
+      replication: pub.DatabaseReplication.independent(), // three web servers, one webroot each: independent on purpose
+      image: 'nginx:latest',
+      allowLatest: true,
       containerName: 'ctr-web',
       ports: [{ name: 'web', port: 80 }],
-      terminationGracePeriodSeconds: 10,
-      volumeClaimTemplates: [{ name: 'webroot', size: '10Gi', mountPath: '/usr/share/nginx/html', storageClass: flash }],
+      terminationGracePeriod: Duration.seconds(10),
+      volumeClaimTemplates: [{ name: 'webroot', size: book.storage, mountPath: '/usr/share/nginx/html', storageClass: sc }],
       writablePaths: ['/tmp', '/var/cache/nginx', '/var/run'],
     });
     const out = synthAll(chart);
 
-    const sc = find(out, 'StorageClass', 'flash');
-    expect(sc.volumeBindingMode).toBe('WaitForFirstConsumer');
-    expect(sc.allowVolumeExpansion).toBe(true);
+    const storageClass = find(out, 'StorageClass', book.sc);
+    expect(storageClass.apiVersion).toBe('storage.k8s.io/v1');
+    expect(storageClass.provisioner).toBe(book.provisioner);
+    expect(storageClass.volumeBindingMode).toBe('WaitForFirstConsumer');
+    expect(storageClass.allowVolumeExpansion).toBe(true);
+    if (book.parameters) expect(storageClass.parameters).toEqual(book.parameters);
+    if (book.reclaimPolicy) expect(storageClass.reclaimPolicy).toBe('Delete');
 
     const svc = find(out, 'Service', 'dullahan');
+    expect(svc.apiVersion).toBe('v1');
+    expect(svc.metadata.labels.app).toBe('web');
     expect(svc.spec.clusterIP).toBe('None');
-    expect(svc.spec.ports).toEqual([{ name: 'web', port: 80, targetPort: 'web', protocol: 'TCP' }]);
+    expect(svc.spec.selector).toMatchObject({ app: 'web' });
+    expect(svc.spec.ports).toHaveLength(1);
+    expect(svc.spec.ports[0]).toMatchObject({ port: 80, name: 'web' });
+    expect(sts.governingService.backendPorts[0].targetPort).toBe(80); // the book's default targetPort: the port
 
     const set = find(out, 'StatefulSet', 'tkb-sts');
     expect(set.apiVersion).toBe('apps/v1');
     expect(set.spec.replicas).toBe(3);
+    expect(set.spec.selector.matchLabels).toMatchObject({ app: 'web' });
     expect(set.spec.serviceName).toBe('dullahan');
+    expect(set.spec.template.metadata.labels).toMatchObject({ app: 'web' });
     expect(set.spec.template.spec.terminationGracePeriodSeconds).toBe(10);
+    expect(podSpecOf(set).containers).toHaveLength(1);
     const ctr = mainContainer(set, 'ctr-web');
-    expect(ctr.image).toBe('nginx:1.27.3');
-    expect(ctr.ports).toEqual([{ name: 'web', containerPort: 80, protocol: 'TCP' }]);
+    expect(ctr.image).toBe('nginx:latest');
+    expect(ctr.ports).toEqual([{ containerPort: 80, name: 'web', protocol: 'TCP' }]);
     expect(ctr.volumeMounts).toContainEqual({ name: 'webroot', mountPath: '/usr/share/nginx/html' });
-    expect(set.spec.volumeClaimTemplates).toEqual([{
-      metadata: { name: 'webroot', labels: expect.objectContaining({ 'app.kubernetes.io/name': 'tkb-sts' }) },
-      spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'flash', resources: { requests: { storage: '10Gi' } } },
-    }]);
+    expect(set.spec.volumeClaimTemplates).toHaveLength(1);
+    expect(set.spec.volumeClaimTemplates[0].metadata.name).toBe('webroot');
+    expect(set.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: book.sc, resources: { requests: { storage: book.storage } } });
     // the claim is not a pod volume: the StatefulSet controller adds one claim per pod
     expect(podSpecOf(set).volumes.map((v: Manifest) => v.name)).not.toContain('webroot');
     expect(sts.claimNames('webroot')).toEqual(['webroot-tkb-sts-0', 'webroot-tkb-sts-1', 'webroot-tkb-sts-2']);
@@ -77,6 +100,37 @@ describe('StatefulDatabase', () => {
       'tkb-sts-1.dullahan.default.svc.cluster.local',
       'tkb-sts-2.dullahan.default.svc.cluster.local',
     ]);
+    // kubectl get pods -l app=web: every pod carries the book's label
+    expect(set.spec.template.metadata.labels.app).toBe('web');
+  });
+
+  test('own labels on every object and the pods, own selector labels in every selector; reserved keys refused', () => {
+    const chart = testChart();
+    new StatefulDatabase(chart, 'db', {
+      ...base, replicas: 2, replication: independent, labels: { team: 'data' }, selectorLabels: { app: 'shop-db' },
+      governingService: { labels: { exposure: 'internal' }, annotations: { 'example.com/owner': 'data' } }, clientService: true, disruptionBudget: true,
+    });
+    const out = synthAll(chart);
+    for (const o of out) expect(o.metadata.labels).toMatchObject({ team: 'data', app: 'shop-db' });
+    const set = find(out, 'StatefulSet', 'db');
+    expect(set.spec.template.metadata.labels).toMatchObject({ team: 'data', app: 'shop-db' });
+    const selector = { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/instance': 'db', app: 'shop-db' };
+    expect(set.spec.selector.matchLabels).toEqual(selector);
+    expect(find(out, 'Service', 'db').spec.selector).toEqual(selector);
+    expect(find(out, 'Service', 'db-client').spec.selector).toEqual(selector);
+    expect(find(out, 'PodDisruptionBudget', 'db').spec.selector.matchLabels).toEqual(selector);
+    expect(set.spec.volumeClaimTemplates[0].metadata.labels).toEqual({ ...selector, 'app.kubernetes.io/managed-by': 'kubecraft' });
+    expect(find(out, 'Service', 'db').metadata.labels.exposure).toBe('internal');
+    expect(find(out, 'Service', 'db').metadata.annotations).toEqual({ 'example.com/owner': 'data' });
+    expect(find(out, 'Service', 'db-client').metadata.labels.exposure).toBeUndefined();
+    expect(() => new StatefulDatabase(testChart(), 'db', { ...base, labels: { 'app.kubernetes.io/part-of': 'x' } }))
+      .toThrow("test/db: 'labels' must not set \"app.kubernetes.io/part-of\": app.kubernetes.io/* labels come from the typed props (partOf, version, component, instance) and the controller and kubecraft.dev labels are managed, got \"app.kubernetes.io/part-of\"");
+    expect(() => new StatefulDatabase(testChart(), 'db', { ...base, selectorLabels: { 'statefulset.kubernetes.io/pod-name': 'db-0' } }))
+      .toThrow("test/db: 'selectorLabels' must not set \"statefulset.kubernetes.io/pod-name\"");
+    expect(() => new StatefulDatabase(testChart(), 'db', { ...base, labels: { app: 'a' }, selectorLabels: { app: 'b' } }))
+      .toThrow("test/db: 'labels' must not give selector label \"app\" another value (\"a\"; 'selectorLabels' has \"b\")");
+    expect(() => new StatefulDatabase(testChart(), 'db', { ...base, labels: { app: 'a b' } }))
+      .toThrow("test/db: 'labels[\"app\"]' must be a valid label value");
   });
 
   test('serviceName links to the headless governing Service, whose selector matches the pod template and the StatefulSet selector', () => {
