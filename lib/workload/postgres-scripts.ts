@@ -204,7 +204,8 @@ case $KC_ROLE in
       exit 0
     fi
     n=0
-    until pg_isready -q -h "$KC_PRIMARY_HOST" -p "$KC_PORT" -t 3; do
+    # -U: libpq needs a user name, and a uid without a passwd entry (10001) has none (pg_isready never logs in)
+    until pg_isready -q -U "$KC_REPLICATION_USER" -h "$KC_PRIMARY_HOST" -p "$KC_PORT" -t 3; do
       (( n++ % 15 == 0 )) && kc_log "waiting for the primary $KC_PRIMARY_HOST:$KC_PORT"
       sleep 2
     done

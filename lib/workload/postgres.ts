@@ -304,7 +304,9 @@ export class DatabasePreset {
       throw new Error(`DatabasePreset.postgres: 'version' must be an image tag such as "16.4", got ${show(options.version)}`);
     }
     const uid = options.uid ?? DEFAULT_USER_ID;
-    const ready = ['pg_isready', '-h', '127.0.0.1', '-p', String(PORT)];
+    // -U: libpq needs a user name, and a uid without a passwd entry (10001 in the official image) has none
+    const user = typeof options.env?.[POSTGRES_ENV.USER] === 'string' ? options.env[POSTGRES_ENV.USER] as string : 'postgres';
+    const ready = ['pg_isready', '-U', user, '-h', '127.0.0.1', '-p', String(PORT)];
     return {
       image: `${options.repository ?? 'postgres'}:${options.version}`,
       ports: [{ name: 'postgres', port: PORT }],

@@ -6,7 +6,8 @@
 #
 #   sudo bash test/workload/postgres-replication-local.sh [ENTRYPOINT]
 #
-# Needs: root (it runs the servers as the `postgres` user), Debian's postgresql-15 (apt-get install postgresql-15),
+# Needs: root (it runs the servers as uid 10001 without a passwd entry, like the pods), Debian's postgresql-15 and
+# libnss-wrapper (apt-get install postgresql-15 libnss-wrapper),
 # a docker-entrypoint.sh (default: the node suite's stand-in beside this repo, or pass its path). Everything lives
 # in one mktemp directory, removed on exit; every server is stopped by pg_ctl on its data directory.
 # Checks: async replication (a row on the primary is on both replicas), a write on a replica is refused, a deleted
@@ -27,12 +28,14 @@ PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 [[ -x $PGBIN/postgres ]] || { echo "no PostgreSQL in $PGBIN: apt-get install postgresql-15" >&2; exit 2; }
 PORT=${PORT:-25432}
 
+UID_POD=10001
+as_pod() { setpriv --reuid=$UID_POD --regid=$UID_POD --clear-groups -- "$@"; }
 T=$(mktemp -d /tmp/kubecraft-pg-local.XXXXXX)
 chmod 755 "$T"
 started=()
 cleanup() {
   local d
-  for d in "${started[@]}"; do [[ -s $d/postmaster.pid ]] && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$d" -m immediate -w stop >/dev/null 2>&1 || true; done
+  for d in "${started[@]}"; do [[ -s $d/postmaster.pid ]] && as_pod "$PGBIN/pg_ctl" -D "$d" -m immediate -w stop >/dev/null 2>&1 || true; done
   rm -rf "$T"
 }
 trap cleanup EXIT INT TERM
@@ -49,29 +52,29 @@ mkdir -p "$T/scripts" "$T/bin" "$T/secret"
   for (const [k, v] of Object.entries(files)) fs.writeFileSync(process.argv[5] + '/' + k, v);
 " async 127.0.0.3 "$PORT" "$T/secret" "$T/scripts")
 printf 's3cr:et\\p'"'"'w\n' >"$T/secret/password"   # a password with : \ and ' (escaping in pgpass and SQL)
-chmod 640 "$T/secret/password" && chgrp postgres "$T/secret/password"
+chmod 440 "$T/secret/password" && chgrp $UID_POD "$T/secret/password"
 # the entrypoint, with its fixed paths moved into $T
 sed -e "s#/docker-entrypoint-initdb.d#$T/initdb.d#g" -e "s#/var/run/postgresql#\$KC_TEST_SOCKET#g" \
     -e "s#-c listen_addresses='' -p 5432#-c listen_addresses='' -c unix_socket_directories=\$KC_TEST_SOCKET -p $PORT#" \
-    -e 's#LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libnss_wrapper.so#LD_PRELOAD=#' "$entry" >"$T/bin/docker-entrypoint.sh"
+    "$entry" >"$T/bin/docker-entrypoint.sh"
 chmod 755 "$T/bin/docker-entrypoint.sh"
 mkdir -p "$T/initdb.d" && cp "$T/scripts/initdb-replication.sh" "$T/initdb.d/50-kubecraft-replication.sh" && chmod 755 "$T/initdb.d"/*
-chmod -R a+rX "$T/scripts" "$T/bin" "$T/initdb.d" && chown postgres "$T"
+chmod -R a+rX "$T/scripts" "$T/bin" "$T/initdb.d" && chown $UID_POD "$T"
 
 # one "pod": pod NAME ROLE IP -> init.sh then run.sh (in the background) as the postgres user
 pod() {
   local name=$1 role=$2 ip=$3 d="$T/$1"
-  mkdir -p "$d/tmp" "$d/sock" "$d/volume" && chown -R postgres "$d"
+  mkdir -p "$d/tmp" "$d/sock" "$d/volume" && chown -R $UID_POD "$d"
   local envs=(PATH="$T/bin:$PGBIN:/usr/bin:/bin" KUBECRAFT_POSTGRES_DIR="$T/scripts" KUBECRAFT_REPLICATION_ROLE="$role"
     KUBECRAFT_POD_NAME="$name" KUBECRAFT_POD_IP="$ip" PGDATA="$d/volume/pgdata" TMPDIR="$d/tmp" KC_TEST_SOCKET="$d/sock"
     PGHOST="$d/sock" PGPORT="$PORT" POSTGRES_USER=shop POSTGRES_DB=shop POSTGRES_PASSWORD=superpw)
-  runuser -u postgres -- env -i "${envs[@]}" bash "$T/scripts/init.sh" -c max_connections=50 >>"$d/init.log" 2>&1 || { echo "--- init.sh of $name failed:"; cat "$d/init.log"; return 1; }
-  runuser -u postgres -- env -i "${envs[@]}" bash "$T/scripts/run.sh" -c max_connections=50 -c "listen_addresses=$ip" -c "port=$PORT" -c "unix_socket_directories=$d/sock" >>"$d/server.log" 2>&1 &
+  as_pod env -i "${envs[@]}" bash "$T/scripts/init.sh" -c max_connections=50 >>"$d/init.log" 2>&1 || { echo "--- init.sh of $name failed:"; cat "$d/init.log"; return 1; }
+  as_pod env -i "${envs[@]}" bash "$T/scripts/run.sh" -c max_connections=50 -c "listen_addresses=$ip" -c "port=$PORT" -c "unix_socket_directories=$d/sock" >>"$d/server.log" 2>&1 &
   started+=("$d/volume/pgdata")
   for _ in $(seq 1 120); do "$PGBIN/pg_isready" -q -h "$ip" -p "$PORT" && return 0; sleep 0.5; done
   echo "--- $name never became ready:"; cat "$d/init.log" "$d/server.log"; return 1
 }
-stop() { runuser -u postgres -- "$PGBIN/pg_ctl" -D "$T/$1/volume/pgdata" -m fast -w stop >/dev/null; }
+stop() { as_pod "$PGBIN/pg_ctl" -D "$T/$1/volume/pgdata" -m fast -w stop >/dev/null; }
 sql() { local ip=$1; shift; PGPASSWORD=superpw "$PGBIN/psql" -X -A -t -v ON_ERROR_STOP=1 -h "$ip" -p "$PORT" -U shop -d shop -c "$*"; }
 ok() { printf 'ok   %s\n' "$*"; }
 no() { printf 'FAIL %s\n' "$*"; failed=1; }
@@ -117,7 +120,7 @@ eventually "replica 0 follows the restored primary's new timeline" has 127.0.0.3
 eventually "replica 1 follows it too" has 127.0.0.4 after-restore
 
 # a promoted replica never starts again as a replica (no second primary)
-runuser -u postgres -- "$PGBIN/pg_ctl" -D "$T/db-replica-1/volume/pgdata" -w promote >/dev/null
+as_pod "$PGBIN/pg_ctl" -D "$T/db-replica-1/volume/pgdata" -w promote >/dev/null
 stop db-replica-1
 if pod db-replica-1 replica 127.0.0.4 >/dev/null 2>&1; then no "a promoted replica started again"; else grep -q 'refusing to start a second primary' "$T/db-replica-1/init.log" && ok "a promoted replica refuses to start as a replica" || no "$(cat "$T/db-replica-1/init.log")"; fi
 
