@@ -239,14 +239,14 @@ class PostgresReplication extends DatabaseReplication {
       data: scripts,
       secret: source ? BundleSecret.opaque({ password: source }) : undefined,
     });
-    const scriptsVolume = bundle.configVolume({ name: 'replication-scripts' });
-    const initdbVolume = bundle.configVolume({ name: 'replication-initdb', keys: [SCRIPT_KEYS.INITDB], defaultMode: 0o555 });
+    // executable (0555): the entrypoint runs an executable /docker-entrypoint-initdb.d/*.sh instead of sourcing it
+    const scriptsVolume = bundle.configVolume({ name: 'replication-scripts', defaultMode: 0o555 });
     const secretVolume = ref
       ? ref.bundle.secretVolume({ name: 'replication-credentials', keys: [ref.key] })
       : bundle.secretVolume({ name: 'replication-credentials', keys: ['password'] });
 
     db.mount({ volume: scriptsVolume, mountPath: SCRIPTS_DIR });
-    db.mount({ volume: initdbVolume, mountPath: INITDB_PATH, subPath: SCRIPT_KEYS.INITDB });
+    db.mount({ volume: scriptsVolume, mountPath: INITDB_PATH, subPath: SCRIPT_KEYS.INITDB });
     db.mount({ volume: secretVolume, mountPath: SECRET_DIR });
     db.addEnv(POD_NAME_ENV, kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME));
     const init = db.addInitContainer(INIT_CONTAINER, {

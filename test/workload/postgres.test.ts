@@ -203,7 +203,7 @@ describe('StatefulDatabase with PostgreSQL streaming replication', () => {
       expect(c.args).toEqual(['-c', 'max_connections=200']);
       expect(c.volumeMounts).toEqual(expect.arrayContaining([
         { name: 'replication-scripts', mountPath: '/etc/kubecraft/postgres', readOnly: true },
-        { name: 'replication-initdb', mountPath: '/docker-entrypoint-initdb.d/50-kubecraft-replication.sh', readOnly: true, subPath: SCRIPT_KEYS.INITDB },
+        { name: 'replication-scripts', mountPath: '/docker-entrypoint-initdb.d/50-kubecraft-replication.sh', readOnly: true, subPath: SCRIPT_KEYS.INITDB },
         { name: 'replication-credentials', mountPath: REPLICATION_SECRET_DIR, readOnly: true },
         { name: 'data', mountPath: '/var/lib/postgresql/data' },
       ]));
@@ -226,8 +226,7 @@ describe('StatefulDatabase with PostgreSQL streaming replication', () => {
         { name: 'replication-init-tmp', mountPath: '/tmp' },
       ]));
       const vol = (name: string) => spec.volumes.find((v: Manifest) => v.name === name);
-      expect(vol('replication-scripts').configMap).toEqual({ name: 'db-replication', defaultMode: 0o444 });
-      expect(vol('replication-initdb').configMap).toEqual({ name: 'db-replication', defaultMode: 0o555, items: [{ key: SCRIPT_KEYS.INITDB, path: SCRIPT_KEYS.INITDB }] });
+      expect(vol('replication-scripts').configMap).toEqual({ name: 'db-replication', defaultMode: 0o555 });
       expect(vol('replication-credentials').secret).toEqual({ secretName: 'db-replication-credentials', defaultMode: 0o440, items: [{ key: 'password', path: 'password' }] });
       expect(set.spec.template.metadata.annotations[REPLICATION_CHECKSUM_ANNOTATION]).toMatch(/^[0-9a-f]{64}$/);
       expect(restrictedViolations(spec)).toEqual([]);
