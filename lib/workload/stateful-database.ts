@@ -34,7 +34,7 @@ import { resolveSeconds } from '../internal/duration';
 import { addEnvVariable, createServiceAccount, disruptionBudgetOptions, resolveIdentity } from './app-workload';
 import { AppContainerOptions, ResolvedContainer, ResourceOptions, addContainer, resolveContainer, volumeNameForPath } from './container';
 import { DisruptionBudget, DisruptionBudgetOptions, validateDisruptionBudget } from './disruption-budget';
-import { AppIdentity, AppIdentityProps, KUBECRAFT_PREFIX, LABEL, MANAGED_BY, recommendedLabels, selectorLabels } from '../core/labels';
+import { AppIdentity, AppIdentityProps, KUBECRAFT_PREFIX, LABEL, MANAGED_BY, recommendedLabels, selectorLabels, versionFromImage } from '../core/labels';
 import {
   PodSecurityOptions, ResolvedPodSecurity, applyPodSecurity, podSecurityContextProps, resolvePodSecurity,
 } from '../security/pod-security';
@@ -42,7 +42,7 @@ import { InitContainerOptions } from './container';
 import { AppService, AppServiceOptions, PodPort, ServiceProtocol } from '../network/service';
 import { NetworkPeer, NetworkPolicy, NetworkPort, NetworkProtocol } from '../network/network-policy';
 import { StorageClassRef, StorageSize, checkAccessModes, dependOnClass, storageClassName, storageQuantity } from '../storage/storage';
-import { checkDnsLabel, checkInt, checkLabels, checkOneOf, fail, show } from '../internal/validate';
+import { checkDnsLabel, checkInt, checkLabelKey, checkLabels, checkOneOf, fail, show } from '../internal/validate';
 import {
   BackendPort, ConnectOptions, Connection, IBackend, IConsumer, ServiceEndpoint, connect, namespaceOf,
 } from '../network/wiring';
@@ -291,19 +291,33 @@ export interface StatefulDatabaseProps extends Omit<AppContainerOptions, 'readin
    */
   readonly component?: string;
   /**
-   * Labels of your own on every object and on the pods (never in a selector). `app.kubernetes.io/*` keys are
-   * set through the typed props (`partOf`, `version`, ...).
-   * @default - none
+   * Labels of your own on every object the database emits and on its pods (e.g. `{ team: 'data' }`), next to the
+   * recommended `app.kubernetes.io/*` labels, which they cannot override. Not in a selector unless also in
+   * `selectorLabels`.
+   * @default - the recommended labels only
    */
   readonly labels?: Record<string, string>;
   /**
-   * Labels of your own that the pods carry and every selector requires (StatefulSets, Services,
-   * PodDisruptionBudget, NetworkPolicies), alongside `app.kubernetes.io/name` and `instance`: `kubectl get pods
-   * -l app=web`. A StatefulSet's selector is immutable: changing these on a live database means replacing the
-   * StatefulSet (its claims stay). Never put a version or an image in them.
+   * Annotations on every object the database emits (StatefulSets, Services, ServiceAccount, PodDisruptionBudget);
+   * the pod template has `podAnnotations`.
    * @default - none
    */
+  readonly annotations?: Record<string, string>;
+  /**
+   * The labels that select the pods, instead of `app.kubernetes.io/name` and `app.kubernetes.io/instance` (e.g.
+   * the book's `{ app: 'web' }`, so `kubectl get pods -l app=web` finds them). They are added to the pod labels and
+   * used by every selector: the StatefulSets', the Services', the PodDisruptionBudget's, the NetworkPolicies' and
+   * the spread constraints'. At least one label; never `app.kubernetes.io/version`, the version or image tag, or a
+   * label that controllers set per pod. A StatefulSet's selector is immutable: changing them on a live database
+   * means replacing its StatefulSets (the claims stay).
+   * @default - `app.kubernetes.io/name` and `app.kubernetes.io/instance`
+   */
   readonly selectorLabels?: Record<string, string>;
+  /**
+   * Labels on the pods only, next to `labels` and the recommended labels.
+   * @default - none
+   */
+  readonly podLabels?: Record<string, string>;
   /**
    * The main container's name.
    * @default - the same as `name`
@@ -448,8 +462,12 @@ export interface StatefulDatabasePlan {
   readonly namespace: string | undefined;
   /** The recommended-label identity. */
   readonly identity: AppIdentity;
-  /** The labels of every object: recommended, selector and user labels. */
+  /** The labels of every object: your `labels`, then the recommended labels. */
   readonly labels: Record<string, string>;
+  /** The labels of the pods: your `labels`, `podLabels` and selector labels, then the recommended labels. */
+  readonly podLabels: Record<string, string>;
+  /** The annotations of every object (undefined: none). */
+  readonly annotations?: Record<string, string>;
   /** The labels every pod of the database carries and every selector of all its pods requires. */
   readonly selector: Record<string, string>;
   /** The replication. */
@@ -500,20 +518,60 @@ export interface StatefulDatabasePlan {
   readonly podAnnotations?: Record<string, string>;
 }
 
-/** Keys the typed props own: a user label may not set them. */
-const RESERVED_LABEL = (key: string) => key.startsWith('app.kubernetes.io/') || key.startsWith(`${KUBECRAFT_PREFIX}/`)
-  || key.startsWith('statefulset.kubernetes.io/') || key.startsWith('apps.kubernetes.io/') || key === 'controller-revision-hash';
+/** Labels that controllers set on each pod or revision: never in a selector or a label of ours. */
+const CONTROLLER_LABELS = ['pod-template-hash', 'controller-revision-hash', POD_NAME_LABEL, 'apps.kubernetes.io/pod-index'];
 
+function isMap(value: unknown): value is Record<string, string> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Your own labels: valid, and never a recommended, controller or kubecraft.dev key (the typed props set those). */
 function resolveUserLabels(scope: IConstruct, prop: string, labels: Record<string, string> | undefined): Record<string, string> {
   if (labels === undefined) return {};
-  if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) fail(scope, prop, `must be a map of label keys to values, got ${show(labels)}`);
+  if (!isMap(labels)) fail(scope, prop, `must be a map of label keys to values, got ${show(labels)}`);
   checkLabels(scope, prop, labels);
   for (const key of Object.keys(labels)) {
-    if (RESERVED_LABEL(key)) {
-      fail(scope, prop, `must not set ${show(key)}: app.kubernetes.io/* labels come from the typed props (partOf, version, component, instance) and the controller and kubecraft.dev labels are managed, got ${show(key)}`);
+    if (Object.values(LABEL).includes(key as (typeof LABEL)[keyof typeof LABEL])) {
+      fail(scope, prop, `must not set the recommended label ${show(key)}: use the matching prop (name, instance, version, component, partOf)`);
+    }
+    if (CONTROLLER_LABELS.includes(key) || key.startsWith(`${KUBECRAFT_PREFIX}/`)) {
+      fail(scope, prop, `must not set ${show(key)}: controllers and kubecraft set it, got ${show(labels[key])}`);
     }
   }
   return { ...labels };
+}
+
+/** The selector: `selectorLabels` (stable, at least one label), else the identity's name and instance. */
+function resolveSelector(scope: IConstruct, given: Record<string, string> | undefined, identity: AppIdentity, image: string): Record<string, string> {
+  if (given === undefined) return selectorLabels(identity);
+  const prop = 'selectorLabels';
+  if (!isMap(given) || Object.keys(given).length === 0) {
+    fail(scope, prop, `must contain at least one label (leave it out for app.kubernetes.io/name and instance), got ${show(given)}`);
+  }
+  checkLabels(scope, prop, given);
+  const recommended = recommendedLabels(identity);
+  const release = [identity.version, versionFromImage(image)].filter((v): v is string => v !== undefined && v !== '');
+  for (const [k, v] of Object.entries(given)) {
+    if (k === LABEL.VERSION) fail(scope, prop, `must not contain ${show(k)}: it changes with every release, and a StatefulSet's selector is immutable`);
+    if (CONTROLLER_LABELS.includes(k) || k.startsWith(`${KUBECRAFT_PREFIX}/`)) fail(scope, prop, `must not contain ${show(k)}: controllers and kubecraft set it per pod, got ${show(v)}`);
+    if (Object.values(LABEL).includes(k as (typeof LABEL)[keyof typeof LABEL]) && recommended[k] !== v) {
+      fail(scope, `${prop}[${show(k)}]`, `must equal the recommended label the construct sets (${show(recommended[k] ?? '(not set)')}), got ${show(v)}`);
+    }
+    if (release.includes(v)) {
+      fail(scope, `${prop}[${show(k)}]`, `must not be a version or image tag (it would change with a release, and a StatefulSet's selector is immutable), got ${show(v)}`);
+    }
+  }
+  return { ...given };
+}
+
+function resolveAnnotations(scope: IConstruct, prop: string, annotations: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (annotations === undefined) return undefined;
+  if (!isMap(annotations)) fail(scope, prop, `must be a map of annotation keys to values, got ${show(annotations)}`);
+  for (const [k, v] of Object.entries(annotations)) {
+    checkLabelKey(scope, prop, k);
+    if (typeof v !== 'string') fail(scope, `${prop}[${show(k)}]`, `must be a string, got ${show(v)}`);
+  }
+  return Object.keys(annotations).length > 0 ? { ...annotations } : undefined;
 }
 
 function resolveServiceOptions(
@@ -573,14 +631,23 @@ export function resolveStatefulDatabase(scope: IConstruct, props: StatefulDataba
   checkDnsLabel(scope, 'serviceName', serviceName);
   const identity = resolveIdentity(scope, name, props, 'database', props.image);
   const userLabels = resolveUserLabels(scope, 'labels', props.labels);
-  const userSelector = resolveUserLabels(scope, 'selectorLabels', props.selectorLabels);
-  for (const [k, v] of Object.entries(userSelector)) {
+  const podOnly = resolveUserLabels(scope, 'podLabels', props.podLabels);
+  const selector = resolveSelector(scope, props.selectorLabels, identity, props.image);
+  for (const [k, v] of Object.entries(podOnly)) {
     if (userLabels[k] !== undefined && userLabels[k] !== v) {
-      fail(scope, 'labels', `must not give selector label ${show(k)} another value (${show(userLabels[k])}; 'selectorLabels' has ${show(v)})`);
+      fail(scope, `podLabels[${show(k)}]`, `must not give the pods another value than 'labels' (${show(userLabels[k])}), got ${show(v)}`);
     }
   }
-  const selector = { ...selectorLabels(identity), ...userSelector };
-  const labels = { ...recommendedLabels(identity), ...userLabels, ...userSelector };
+  for (const [k, v] of Object.entries(selector)) {
+    for (const [prop, given] of [['labels', userLabels], ['podLabels', podOnly]] as const) {
+      if (given[k] !== undefined && given[k] !== v) {
+        fail(scope, `${prop}[${show(k)}]`, `must not give the pods another value than 'selectorLabels' (${show(v)}), got ${show(given[k])}`);
+      }
+    }
+  }
+  const labels = { ...userLabels, ...recommendedLabels(identity) };
+  const podLabels = { ...userLabels, ...podOnly, ...selector, ...recommendedLabels(identity) };
+  const annotations = resolveAnnotations(scope, 'annotations', props.annotations);
 
   const replicas = props.replicas ?? 1;
   checkInt(scope, 'replicas', replicas, { min: 1 });
@@ -661,6 +728,7 @@ export function resolveStatefulDatabase(scope: IConstruct, props: StatefulDataba
 
   const governing = props.governingService ?? {};
   resolveUserLabels(scope, 'governingService.labels', governing.labels);
+  resolveAnnotations(scope, 'governingService.annotations', governing.annotations);
 
   return {
     name,
@@ -668,6 +736,8 @@ export function resolveStatefulDatabase(scope: IConstruct, props: StatefulDataba
     namespace: namespaceOf(scope),
     identity,
     labels,
+    podLabels,
+    annotations,
     selector,
     replication,
     replicas,
@@ -824,7 +894,7 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
   public readonly serviceName: string;
   /** The recommended-label identity. */
   public readonly identity: AppIdentity;
-  /** The labels on every object and on the pod template: recommended, selector and your own labels. */
+  /** The labels on every object: your `labels`, then the recommended labels. */
   public readonly labels: Record<string, string>;
   /** The namespace (undefined: the chart has none, i.e. `default` at apply time). */
   public readonly namespace: string | undefined;
@@ -905,10 +975,11 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
 
     // 2. build
     this.serviceAccount = createServiceAccount(this, this.name, this.labels);
+    for (const [k, v] of Object.entries(plan.annotations ?? {})) ApiObject.of(this.serviceAccount).metadata.addAnnotation(k, v);
     const primaryReplica = this.isPrimaryReplica;
     const workload = new StatefulSetWorkload(this, 'StatefulSet', {
-      metadata: { name: this.name, labels: this.roleLabels(ReplicaRole.PRIMARY) },
-      podLabels: this.roleLabels(ReplicaRole.PRIMARY),
+      metadata: { name: this.name, labels: this.roleLabels(this.labels, ReplicaRole.PRIMARY), annotations: plan.annotations },
+      podLabels: this.roleLabels(plan.podLabels, ReplicaRole.PRIMARY),
       podAnnotations: plan.podAnnotations,
       serviceAccount: this.serviceAccount,
       automountServiceAccountToken: false,
@@ -926,6 +997,7 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
     const service = (sid: string, opts: ClientServiceOptions & { readonly name: string }, selector: Record<string, string>) => new AppService(this, sid, {
       ...opts,
       labels: { ...this.labels, ...(opts.labels ?? {}) },
+      annotations: plan.annotations || opts.annotations ? { ...plan.annotations, ...opts.annotations } : undefined,
       selector,
       podPorts,
       ports: servicePorts,
@@ -940,7 +1012,7 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
       publishNotReadyAddresses: plan.governingService.publishNotReadyAddresses,
       identity: this.identity,
       labels: { ...this.labels, ...(plan.governingService.labels ?? {}) },
-      annotations: plan.governingService.annotations,
+      annotations: plan.annotations || plan.governingService.annotations ? { ...plan.annotations, ...plan.governingService.annotations } : undefined,
     });
     workload.node.addDependency(this.governingService);
 
@@ -954,7 +1026,7 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
       const replicaSet = new ApiObject(this, 'ReplicaStatefulSet', {
         apiVersion: k8s.KubeStatefulSet.GVK.apiVersion,
         kind: k8s.KubeStatefulSet.GVK.kind,
-        metadata: { name: this.replicaStatefulSetName, labels: this.roleLabels(ReplicaRole.REPLICA) },
+        metadata: { name: this.replicaStatefulSetName, labels: this.roleLabels(this.labels, ReplicaRole.REPLICA), annotations: plan.annotations },
         spec: Lazy.any({ produce: () => this.replicaSpec((primaryObject.toJson() as { spec: RenderedStatefulSetSpec }).spec) }),
       });
       replicaSet.node.addDependency(this.governingService);
@@ -973,6 +1045,7 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
       });
       // your labels on the budget too (DisruptionBudget labels only its identity)
       for (const [k, v] of Object.entries(this.labels)) this.disruptionBudget.apiObject.metadata.addLabel(k, v);
+      for (const [k, v] of Object.entries(plan.annotations ?? {})) this.disruptionBudget.apiObject.metadata.addAnnotation(k, v);
     }
 
     (props.volumes ?? []).forEach((v, i) => this.mountVolume(v, `volumes[${i}]`));
@@ -1185,8 +1258,8 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
     return { ...this.plan.selector, [REPLICATION_ROLE_LABEL]: role };
   }
 
-  private roleLabels(role: ReplicaRole): Record<string, string> {
-    return this.isPrimaryReplica ? { ...this.labels, [REPLICATION_ROLE_LABEL]: role } : { ...this.labels };
+  private roleLabels(labels: Record<string, string>, role: ReplicaRole): Record<string, string> {
+    return this.isPrimaryReplica ? { ...labels, [REPLICATION_ROLE_LABEL]: role } : { ...labels };
   }
 
   private createReplicationPolicy(): NetworkPolicy {

@@ -46,8 +46,8 @@ describe('StatefulDatabase', () => {
     const sts = new pub.StatefulDatabase(chart, 'web', {
       name: 'tkb-sts',
       serviceName: 'dullahan',
-      selectorLabels: { app: 'web' },
-      governingService: { labels: { app: 'web' } },
+      labels: { app: 'web' },            // the book's label on every object (its Service has it) and on the pods
+      selectorLabels: { app: 'web' },    // and the book's selector: every selector is exactly app=web
       replicas: 3,
       replication: pub.DatabaseReplication.independent(), // three web servers, one webroot each: independent on purpose
       image: 'nginx:latest',
@@ -72,7 +72,7 @@ describe('StatefulDatabase', () => {
     expect(svc.apiVersion).toBe('v1');
     expect(svc.metadata.labels.app).toBe('web');
     expect(svc.spec.clusterIP).toBe('None');
-    expect(svc.spec.selector).toMatchObject({ app: 'web' });
+    expect(svc.spec.selector).toEqual({ app: 'web' });
     expect(svc.spec.ports).toHaveLength(1);
     expect(svc.spec.ports[0]).toMatchObject({ port: 80, name: 'web' });
     expect(sts.governingService.backendPorts[0].targetPort).toBe(80); // the book's default targetPort: the port
@@ -80,7 +80,7 @@ describe('StatefulDatabase', () => {
     const set = find(out, 'StatefulSet', 'tkb-sts');
     expect(set.apiVersion).toBe('apps/v1');
     expect(set.spec.replicas).toBe(3);
-    expect(set.spec.selector.matchLabels).toMatchObject({ app: 'web' });
+    expect(set.spec.selector).toEqual({ matchLabels: { app: 'web' } });
     expect(set.spec.serviceName).toBe('dullahan');
     expect(set.spec.template.metadata.labels).toMatchObject({ app: 'web' });
     expect(set.spec.template.spec.terminationGracePeriodSeconds).toBe(10);
@@ -104,33 +104,58 @@ describe('StatefulDatabase', () => {
     expect(set.spec.template.metadata.labels.app).toBe('web');
   });
 
-  test('own labels on every object and the pods, own selector labels in every selector; reserved keys refused', () => {
+  test('own labels on every object and the pods, own selector labels instead of name and instance in every selector, annotations', () => {
     const chart = testChart();
     new StatefulDatabase(chart, 'db', {
-      ...base, replicas: 2, replication: independent, labels: { team: 'data' }, selectorLabels: { app: 'shop-db' },
-      governingService: { labels: { exposure: 'internal' }, annotations: { 'example.com/owner': 'data' } }, clientService: true, disruptionBudget: true,
+      ...base, replicas: 2, replication: independent, labels: { team: 'data' }, selectorLabels: { app: 'shop-db' }, podLabels: { tier: 'storage' },
+      annotations: { 'example.com/owner': 'data' }, podAnnotations: { 'example.com/scrape': 'true' },
+      governingService: { labels: { exposure: 'internal' }, annotations: { 'example.com/dns': 'headless' } }, clientService: true, disruptionBudget: true,
     });
     const out = synthAll(chart);
-    for (const o of out) expect(o.metadata.labels).toMatchObject({ team: 'data', app: 'shop-db' });
+    for (const o of out) {
+      expect(o.metadata.labels).toMatchObject({ team: 'data', 'app.kubernetes.io/name': 'db' });
+      expect(o.metadata.annotations).toMatchObject({ 'example.com/owner': 'data' });
+    }
     const set = find(out, 'StatefulSet', 'db');
-    expect(set.spec.template.metadata.labels).toMatchObject({ team: 'data', app: 'shop-db' });
-    const selector = { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/instance': 'db', app: 'shop-db' };
+    expect(set.spec.template.metadata.labels).toMatchObject({ team: 'data', app: 'shop-db', tier: 'storage', 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/version': '16.4' });
+    expect(set.spec.template.metadata.annotations).toEqual({ 'example.com/scrape': 'true' });
+    const selector = { app: 'shop-db' };
     expect(set.spec.selector.matchLabels).toEqual(selector);
     expect(find(out, 'Service', 'db').spec.selector).toEqual(selector);
     expect(find(out, 'Service', 'db-client').spec.selector).toEqual(selector);
     expect(find(out, 'PodDisruptionBudget', 'db').spec.selector.matchLabels).toEqual(selector);
+    expect(podSpecOf(set).affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.labelSelector.matchLabels).toEqual(selector);
     expect(set.spec.volumeClaimTemplates[0].metadata.labels).toEqual({ ...selector, 'app.kubernetes.io/managed-by': 'kubecraft' });
     expect(find(out, 'Service', 'db').metadata.labels.exposure).toBe('internal');
-    expect(find(out, 'Service', 'db').metadata.annotations).toEqual({ 'example.com/owner': 'data' });
+    expect(find(out, 'Service', 'db').metadata.annotations).toEqual({ 'example.com/owner': 'data', 'example.com/dns': 'headless' });
     expect(find(out, 'Service', 'db-client').metadata.labels.exposure).toBeUndefined();
-    expect(() => new StatefulDatabase(testChart(), 'db', { ...base, labels: { 'app.kubernetes.io/part-of': 'x' } }))
-      .toThrow("test/db: 'labels' must not set \"app.kubernetes.io/part-of\": app.kubernetes.io/* labels come from the typed props (partOf, version, component, instance) and the controller and kubecraft.dev labels are managed, got \"app.kubernetes.io/part-of\"");
-    expect(() => new StatefulDatabase(testChart(), 'db', { ...base, selectorLabels: { 'statefulset.kubernetes.io/pod-name': 'db-0' } }))
-      .toThrow("test/db: 'selectorLabels' must not set \"statefulset.kubernetes.io/pod-name\"");
-    expect(() => new StatefulDatabase(testChart(), 'db', { ...base, labels: { app: 'a' }, selectorLabels: { app: 'b' } }))
-      .toThrow("test/db: 'labels' must not give selector label \"app\" another value (\"a\"; 'selectorLabels' has \"b\")");
-    expect(() => new StatefulDatabase(testChart(), 'db', { ...base, labels: { app: 'a b' } }))
-      .toThrow("test/db: 'labels[\"app\"]' must be a valid label value");
+    expect(find(out, 'Service', 'db').metadata.labels.tier).toBeUndefined();
+  });
+
+  describe('labels and selectors that are refused', () => {
+    const cases: [string, Partial<StatefulDatabaseProps>, string][] = [
+      ['a recommended key in labels', { labels: { 'app.kubernetes.io/part-of': 'x' } },
+        "test/db: 'labels' must not set the recommended label \"app.kubernetes.io/part-of\": use the matching prop (name, instance, version, component, partOf)"],
+      ['a controller key in podLabels', { podLabels: { 'statefulset.kubernetes.io/pod-name': 'db-0' } },
+        "test/db: 'podLabels' must not set \"statefulset.kubernetes.io/pod-name\": controllers and kubecraft set it, got \"db-0\""],
+      ['the version in the selector', { selectorLabels: { 'app.kubernetes.io/version': '16.4' } },
+        "test/db: 'selectorLabels' must not contain \"app.kubernetes.io/version\": it changes with every release, and a StatefulSet's selector is immutable"],
+      ['the image tag as a selector value', { selectorLabels: { release: '16.4' } },
+        "test/db: 'selectorLabels[\"release\"]' must not be a version or image tag (it would change with a release, and a StatefulSet's selector is immutable), got \"16.4\""],
+      ['an empty selector', { selectorLabels: {} },
+        "test/db: 'selectorLabels' must contain at least one label (leave it out for app.kubernetes.io/name and instance), got {}"],
+      ['another name in the selector', { selectorLabels: { 'app.kubernetes.io/name': 'other' } },
+        "test/db: 'selectorLabels[\"app.kubernetes.io/name\"]' must equal the recommended label the construct sets (\"db\"), got \"other\""],
+      ['a pod label contradicting the selector', { labels: { app: 'a' }, selectorLabels: { app: 'b' } },
+        "test/db: 'labels[\"app\"]' must not give the pods another value than 'selectorLabels' (\"b\"), got \"a\""],
+      ['a bad label value', { labels: { app: 'a b' } }, "test/db: 'labels[\"app\"]' must be a valid label value"],
+      ['an annotation that is not a string', { annotations: { a: 1 as unknown as string } }, "test/db: 'annotations[\"a\"]' must be a string, got 1"],
+      ['a kubecraft.dev label on the governing Service', { governingService: { labels: { 'kubecraft.dev/replication-role': 'x' } } },
+        "test/db: 'governingService.labels' must not set \"kubecraft.dev/replication-role\": controllers and kubecraft set it, got \"x\""],
+    ];
+    test.each(cases)('%s', (_label, override, message) => {
+      expect(() => new StatefulDatabase(testChart(), 'db', { ...base, ...override })).toThrow(message);
+    });
   });
 
   test('serviceName links to the headless governing Service, whose selector matches the pod template and the StatefulSet selector', () => {

@@ -13,7 +13,8 @@ const flash = new StorageClass(chart, 'flash', {
 });
 new StatefulDatabase(chart, 'tkb-sts', {
   serviceName: 'dullahan',              // the headless governing Service
-  selectorLabels: { app: 'web' },       // the book's label: on the pods and in every selector
+  labels: { app: 'web' },               // the book's label, on every object and on the pods
+  selectorLabels: { app: 'web' },       // and its selector: the StatefulSet's and the Service's are app=web
   component: 'web',
   replicas: 3,
   replication: DatabaseReplication.independent(),   // three web servers, one webroot each: nothing to replicate
