@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { Duration, Size } from 'cdk8s';
+import { Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { BundleSecret, ConfigBundle } from '../../lib/config/config-bundle';
 import { SecretSource } from '../../lib/config/secret-source';
@@ -314,6 +314,15 @@ describe('StatefulDatabase with PostgreSQL streaming replication', () => {
     expect(main(b).env).toContainEqual({ name: 'TZ', value: 'UTC' });
     expect(b.spec.template.metadata.annotations).toEqual(a.spec.template.metadata.annotations);
     expect(a.spec.template.metadata.annotations['checksum/config']).toBe(bundle.checksum);
+  });
+
+  test('an escape-hatch patch of the primary StatefulSet reaches the replicas (their spec is the primary\'s as synthesized)', () => {
+    const chart = testChart();
+    const db = new StatefulDatabase(chart, 'db', { ...preset(), replicas: 2 });
+    db.apiObject.addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'database'));
+    const out = synthAll(chart);
+    for (const set of allOf(out, 'StatefulSet')) expect(podSpecOf(set).priorityClassName).toBe('database');
+    expect(find(out, 'StatefulSet', 'db-replica').spec.replicas).toBe(1);
   });
 
   test('the replication scripts are valid bash, and the settings are shell-quoted', () => {
