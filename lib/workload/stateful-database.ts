@@ -31,10 +31,14 @@ import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../../imports/k8s';
 import { renderPodSpec, renderStatefulSetUpdateStrategy } from '../internal/compat';
 import { resolveSeconds } from '../internal/duration';
-import { addEnvVariable, createServiceAccount, disruptionBudgetOptions, resolveIdentity } from './app-workload';
+import {
+  addEnvVariable, applyObjectMetadata, checkAnnotations, checkExtraLabels, createServiceAccount, disruptionBudgetOptions, resolveIdentity,
+  resolveWorkloadMetadata,
+} from './app-workload';
+import { PodTemplateMetadataProps, WorkloadMetadataProps } from './types';
 import { AppContainerOptions, ResolvedContainer, ResourceOptions, addContainer, resolveContainer, volumeNameForPath } from './container';
 import { DisruptionBudget, DisruptionBudgetOptions, validateDisruptionBudget } from './disruption-budget';
-import { AppIdentity, AppIdentityProps, KUBECRAFT_PREFIX, LABEL, MANAGED_BY, recommendedLabels, selectorLabels, versionFromImage } from '../core/labels';
+import { AppIdentity, AppIdentityProps, KUBECRAFT_PREFIX, LABEL, MANAGED_BY, versionFromImage } from '../core/labels';
 import {
   PodSecurityOptions, ResolvedPodSecurity, applyPodSecurity, podSecurityContextProps, resolvePodSecurity,
 } from '../security/pod-security';
@@ -42,7 +46,7 @@ import { InitContainerOptions } from './container';
 import { AppService, AppServiceOptions, PodPort, ServiceProtocol } from '../network/service';
 import { NetworkPeer, NetworkPolicy, NetworkPort, NetworkProtocol } from '../network/network-policy';
 import { StorageClassRef, StorageSize, checkAccessModes, dependOnClass, storageClassName, storageQuantity } from '../storage/storage';
-import { checkDnsLabel, checkInt, checkLabelKey, checkLabels, checkOneOf, fail, show } from '../internal/validate';
+import { checkDnsLabel, checkInt, checkOneOf, fail, show } from '../internal/validate';
 import {
   BackendPort, ConnectOptions, Connection, IBackend, IConsumer, ServiceEndpoint, connect, namespaceOf,
 } from '../network/wiring';
@@ -266,7 +270,8 @@ export interface DatabaseInitContainerOptions extends Omit<InitContainerOptions,
 }
 
 /** Props of {@link StatefulDatabase}. */
-export interface StatefulDatabaseProps extends Omit<AppContainerOptions, 'readiness'>, AppIdentityProps {
+export interface StatefulDatabaseProps
+  extends Omit<AppContainerOptions, 'readiness'>, AppIdentityProps, WorkloadMetadataProps, PodTemplateMetadataProps {
   /**
    * The StatefulSet name (at most 52 characters: pods are `<name>-<ordinal>`; 44 with a primary/replica
    * replication, whose replicas are `<name>-replica-<ordinal>`). Also `app.kubernetes.io/name`, the
@@ -290,34 +295,6 @@ export interface StatefulDatabaseProps extends Omit<AppContainerOptions, 'readin
    * @default 'database'
    */
   readonly component?: string;
-  /**
-   * Labels of your own on every object the database emits and on its pods (e.g. `{ team: 'data' }`), next to the
-   * recommended `app.kubernetes.io/*` labels, which they cannot override. Not in a selector unless also in
-   * `selectorLabels`.
-   * @default - the recommended labels only
-   */
-  readonly labels?: Record<string, string>;
-  /**
-   * Annotations on every object the database emits (StatefulSets, Services, ServiceAccount, PodDisruptionBudget);
-   * the pod template has `podAnnotations`.
-   * @default - none
-   */
-  readonly annotations?: Record<string, string>;
-  /**
-   * The labels that select the pods, instead of `app.kubernetes.io/name` and `app.kubernetes.io/instance` (e.g.
-   * the book's `{ app: 'web' }`, so `kubectl get pods -l app=web` finds them). They are added to the pod labels and
-   * used by every selector: the StatefulSets', the Services', the PodDisruptionBudget's, the NetworkPolicies' and
-   * the spread constraints'. At least one label; never `app.kubernetes.io/version`, the version or image tag, or a
-   * label that controllers set per pod. A StatefulSet's selector is immutable: changing them on a live database
-   * means replacing its StatefulSets (the claims stay).
-   * @default - `app.kubernetes.io/name` and `app.kubernetes.io/instance`
-   */
-  readonly selectorLabels?: Record<string, string>;
-  /**
-   * Labels on the pods only, next to `labels` and the recommended labels.
-   * @default - none
-   */
-  readonly podLabels?: Record<string, string>;
   /**
    * The main container's name.
    * @default - the same as `name`
@@ -426,11 +403,6 @@ export interface StatefulDatabaseProps extends Omit<AppContainerOptions, 'readin
    */
   readonly volumes?: DatabaseVolumeMount[];
   /**
-   * Pod template annotations (e.g. a ConfigBundle's `checksum/config`, which rolls the pods on a change).
-   * @default - none
-   */
-  readonly podAnnotations?: Record<string, string>;
-  /**
    * A PodDisruptionBudget over every pod of the database (`true`: at most 1 pod unavailable), or `false`.
    * @default - with a primary/replica replication `{ maxUnavailable: 1 }` (a drain never takes the primary and a
    *   replica, or two replicas, at once); otherwise none
@@ -518,61 +490,14 @@ export interface StatefulDatabasePlan {
   readonly podAnnotations?: Record<string, string>;
 }
 
-/** Labels that controllers set on each pod or revision: never in a selector or a label of ours. */
-const CONTROLLER_LABELS = ['pod-template-hash', 'controller-revision-hash', POD_NAME_LABEL, 'apps.kubernetes.io/pod-index'];
-
-function isMap(value: unknown): value is Record<string, string> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Your own labels: valid, and never a recommended, controller or kubecraft.dev key (the typed props set those). */
-function resolveUserLabels(scope: IConstruct, prop: string, labels: Record<string, string> | undefined): Record<string, string> {
-  if (labels === undefined) return {};
-  if (!isMap(labels)) fail(scope, prop, `must be a map of label keys to values, got ${show(labels)}`);
-  checkLabels(scope, prop, labels);
-  for (const key of Object.keys(labels)) {
-    if (Object.values(LABEL).includes(key as (typeof LABEL)[keyof typeof LABEL])) {
-      fail(scope, prop, `must not set the recommended label ${show(key)}: use the matching prop (name, instance, version, component, partOf)`);
-    }
-    if (CONTROLLER_LABELS.includes(key) || key.startsWith(`${KUBECRAFT_PREFIX}/`)) {
-      fail(scope, prop, `must not set ${show(key)}: controllers and kubecraft set it, got ${show(labels[key])}`);
-    }
-  }
-  return { ...labels };
-}
-
-/** The selector: `selectorLabels` (stable, at least one label), else the identity's name and instance. */
-function resolveSelector(scope: IConstruct, given: Record<string, string> | undefined, identity: AppIdentity, image: string): Record<string, string> {
-  if (given === undefined) return selectorLabels(identity);
-  const prop = 'selectorLabels';
-  if (!isMap(given) || Object.keys(given).length === 0) {
-    fail(scope, prop, `must contain at least one label (leave it out for app.kubernetes.io/name and instance), got ${show(given)}`);
-  }
-  checkLabels(scope, prop, given);
-  const recommended = recommendedLabels(identity);
-  const release = [identity.version, versionFromImage(image)].filter((v): v is string => v !== undefined && v !== '');
-  for (const [k, v] of Object.entries(given)) {
-    if (k === LABEL.VERSION) fail(scope, prop, `must not contain ${show(k)}: it changes with every release, and a StatefulSet's selector is immutable`);
-    if (CONTROLLER_LABELS.includes(k) || k.startsWith(`${KUBECRAFT_PREFIX}/`)) fail(scope, prop, `must not contain ${show(k)}: controllers and kubecraft set it per pod, got ${show(v)}`);
-    if (Object.values(LABEL).includes(k as (typeof LABEL)[keyof typeof LABEL]) && recommended[k] !== v) {
-      fail(scope, `${prop}[${show(k)}]`, `must equal the recommended label the construct sets (${show(recommended[k] ?? '(not set)')}), got ${show(v)}`);
-    }
-    if (release.includes(v)) {
-      fail(scope, `${prop}[${show(k)}]`, `must not be a version or image tag (it would change with a release, and a StatefulSet's selector is immutable), got ${show(v)}`);
-    }
-  }
-  return { ...given };
-}
-
-function resolveAnnotations(scope: IConstruct, prop: string, annotations: Record<string, string> | undefined): Record<string, string> | undefined {
-  if (annotations === undefined) return undefined;
-  if (!isMap(annotations)) fail(scope, prop, `must be a map of annotation keys to values, got ${show(annotations)}`);
-  for (const [k, v] of Object.entries(annotations)) {
-    checkLabelKey(scope, prop, k);
-    if (typeof v !== 'string') fail(scope, `${prop}[${show(k)}]`, `must be a string, got ${show(v)}`);
-  }
-  return Object.keys(annotations).length > 0 ? { ...annotations } : undefined;
-}
+/** Labels that controllers set per pod or revision, and the role label of a replication: never labels of your own. */
+const MANAGED_LABELS: Record<string, string> = {
+  'pod-template-hash': 'controllers set it per revision',
+  'controller-revision-hash': 'the StatefulSet controller sets it per revision',
+  [POD_NAME_LABEL]: 'the StatefulSet controller sets it per pod',
+  'apps.kubernetes.io/pod-index': 'the StatefulSet controller sets it per pod',
+  [REPLICATION_ROLE_LABEL]: 'kubecraft sets it on the primary and the replicas of a replication',
+};
 
 function resolveServiceOptions(
   scope: IConstruct, prop: string, given: ClientServiceOptions | boolean | undefined, defaultName: string, taken: string[],
@@ -630,24 +555,10 @@ export function resolveStatefulDatabase(scope: IConstruct, props: StatefulDataba
   const serviceName = props.serviceName ?? name;
   checkDnsLabel(scope, 'serviceName', serviceName);
   const identity = resolveIdentity(scope, name, props, 'database', props.image);
-  const userLabels = resolveUserLabels(scope, 'labels', props.labels);
-  const podOnly = resolveUserLabels(scope, 'podLabels', props.podLabels);
-  const selector = resolveSelector(scope, props.selectorLabels, identity, props.image);
-  for (const [k, v] of Object.entries(podOnly)) {
-    if (userLabels[k] !== undefined && userLabels[k] !== v) {
-      fail(scope, `podLabels[${show(k)}]`, `must not give the pods another value than 'labels' (${show(userLabels[k])}), got ${show(v)}`);
-    }
-  }
-  for (const [k, v] of Object.entries(selector)) {
-    for (const [prop, given] of [['labels', userLabels], ['podLabels', podOnly]] as const) {
-      if (given[k] !== undefined && given[k] !== v) {
-        fail(scope, `${prop}[${show(k)}]`, `must not give the pods another value than 'selectorLabels' (${show(v)}), got ${show(given[k])}`);
-      }
-    }
-  }
-  const labels = { ...userLabels, ...recommendedLabels(identity) };
-  const podLabels = { ...userLabels, ...podOnly, ...selector, ...recommendedLabels(identity) };
-  const annotations = resolveAnnotations(scope, 'annotations', props.annotations);
+  const metadata = resolveWorkloadMetadata(scope, props, identity, {
+    releaseValues: [identity.version, versionFromImage(props.image)], reservedKeys: MANAGED_LABELS,
+  });
+  const { objectLabels: labels, podLabels, selector, annotations } = metadata;
 
   const replicas = props.replicas ?? 1;
   checkInt(scope, 'replicas', replicas, { min: 1 });
@@ -727,8 +638,8 @@ export function resolveStatefulDatabase(scope: IConstruct, props: StatefulDataba
   }
 
   const governing = props.governingService ?? {};
-  resolveUserLabels(scope, 'governingService.labels', governing.labels);
-  resolveAnnotations(scope, 'governingService.annotations', governing.annotations);
+  if (governing.labels !== undefined) checkExtraLabels(scope, 'governingService.labels', governing.labels, MANAGED_LABELS);
+  if (governing.annotations !== undefined) checkAnnotations(scope, 'governingService.annotations', governing.annotations);
 
   return {
     name,
@@ -761,7 +672,7 @@ export function resolveStatefulDatabase(scope: IConstruct, props: StatefulDataba
     readWriteService,
     readOnlyService,
     disruptionBudget,
-    podAnnotations: props.podAnnotations ? { ...props.podAnnotations } : undefined,
+    podAnnotations: metadata.podAnnotations,
   };
 }
 
@@ -974,8 +885,7 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
     plan.container.writablePaths.forEach((p) => claimPath(this, this.mountPaths, p, 'writablePaths'));
 
     // 2. build
-    this.serviceAccount = createServiceAccount(this, this.name, this.labels);
-    for (const [k, v] of Object.entries(plan.annotations ?? {})) ApiObject.of(this.serviceAccount).metadata.addAnnotation(k, v);
+    this.serviceAccount = createServiceAccount(this, this.name, this.labels, plan.annotations);
     const primaryReplica = this.isPrimaryReplica;
     const workload = new StatefulSetWorkload(this, 'StatefulSet', {
       metadata: { name: this.name, labels: this.roleLabels(this.labels, ReplicaRole.PRIMARY), annotations: plan.annotations },
@@ -1044,8 +954,7 @@ export class StatefulDatabase extends Construct implements IBackend, IConsumer {
         identity: this.identity,
       });
       // your labels on the budget too (DisruptionBudget labels only its identity)
-      for (const [k, v] of Object.entries(this.labels)) this.disruptionBudget.apiObject.metadata.addLabel(k, v);
-      for (const [k, v] of Object.entries(plan.annotations ?? {})) this.disruptionBudget.apiObject.metadata.addAnnotation(k, v);
+      applyObjectMetadata(this.disruptionBudget.apiObject, this.labels, plan.annotations);
     }
 
     (props.volumes ?? []).forEach((v, i) => this.mountVolume(v, `volumes[${i}]`));

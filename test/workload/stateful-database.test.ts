@@ -137,11 +137,11 @@ describe('StatefulDatabase', () => {
       ['a recommended key in labels', { labels: { 'app.kubernetes.io/part-of': 'x' } },
         "test/db: 'labels' must not set the recommended label \"app.kubernetes.io/part-of\": use the matching prop (name, instance, version, component, partOf)"],
       ['a controller key in podLabels', { podLabels: { 'statefulset.kubernetes.io/pod-name': 'db-0' } },
-        "test/db: 'podLabels' must not set \"statefulset.kubernetes.io/pod-name\": controllers and kubecraft set it, got \"db-0\""],
+        "test/db: 'podLabels' must not set \"statefulset.kubernetes.io/pod-name\": the StatefulSet controller sets it per pod"],
       ['the version in the selector', { selectorLabels: { 'app.kubernetes.io/version': '16.4' } },
-        "test/db: 'selectorLabels' must not contain \"app.kubernetes.io/version\": it changes with every release, and a StatefulSet's selector is immutable"],
+        "test/db: 'selectorLabels' must not contain \"app.kubernetes.io/version\": it changes with every release, and a workload's selector is immutable"],
       ['the image tag as a selector value', { selectorLabels: { release: '16.4' } },
-        "test/db: 'selectorLabels[\"release\"]' must not be a version or image tag (it would change with a release, and a StatefulSet's selector is immutable), got \"16.4\""],
+        "test/db: 'selectorLabels[\"release\"]' must not be a version or image tag (it would change with a release, and a workload's selector is immutable), got \"16.4\""],
       ['an empty selector', { selectorLabels: {} },
         "test/db: 'selectorLabels' must contain at least one label (leave it out for app.kubernetes.io/name and instance), got {}"],
       ['another name in the selector', { selectorLabels: { 'app.kubernetes.io/name': 'other' } },
@@ -151,7 +151,7 @@ describe('StatefulDatabase', () => {
       ['a bad label value', { labels: { app: 'a b' } }, "test/db: 'labels[\"app\"]' must be a valid label value"],
       ['an annotation that is not a string', { annotations: { a: 1 as unknown as string } }, "test/db: 'annotations[\"a\"]' must be a string, got 1"],
       ['a kubecraft.dev label on the governing Service', { governingService: { labels: { 'kubecraft.dev/replication-role': 'x' } } },
-        "test/db: 'governingService.labels' must not set \"kubecraft.dev/replication-role\": controllers and kubecraft set it, got \"x\""],
+        "test/db: 'governingService.labels' must not set \"kubecraft.dev/replication-role\": kubecraft sets it on the primary and the replicas of a replication"],
     ];
     test.each(cases)('%s', (_label, override, message) => {
       expect(() => new StatefulDatabase(testChart(), 'db', { ...base, ...override })).toThrow(message);
