@@ -36,12 +36,14 @@ describe('reference app', () => {
     expect(synthEnvs()).toMatchSnapshot();
   });
 
-  test('builds dev and prod, each in its own namespace with the same Service names', () => {
+  test('builds dev and prod, each in its own namespace with the same Service names (the database\'s by its mode)', () => {
     const envs = synthEnvs();
     expect(Object.keys(envs)).toEqual(['dev', 'prod']);
+    // dev: one standalone database instance behind db-client; prod: a primary (db-rw) and replicas (db-ro)
+    const dbServices: Record<string, string[]> = { dev: ['db', 'db-client'], prod: ['db', 'db-ro', 'db-rw'] };
     for (const [ns, objects] of Object.entries(envs)) {
       const services = allOf(objects, 'Service').map((s) => s.metadata.name).sort();
-      expect(services).toEqual(['api', 'db', 'db-client', 'web', 'web-blue', 'web-green'].sort());
+      expect(services).toEqual(['api', 'web', 'web-blue', 'web-green', ...dbServices[ns]].sort());
       for (const o of objects) {
         if (['Namespace', 'StorageClass', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind)) {
           expect(o.metadata.namespace).toBeUndefined();
@@ -83,12 +85,23 @@ describe('reference app', () => {
     const ids = (objects: Manifest[]) => objects.map((o) => `${o.kind}/${o.metadata.name}`).sort();
     const dev = new Set(ids(envs.dev));
     const prod = new Set(ids(envs.prod));
-    // prod: the api autoscales; its credentials are an existing Secret; dev: one db replica, so no db PDB
-    expect([...dev].filter((x) => !prod.has(x)).sort()).toEqual(['Namespace/dev', 'Secret/api-secret', 'StorageClass/dev-local']);
-    expect([...prod].filter((x) => !dev.has(x)).sort()).toEqual(['HorizontalPodAutoscaler/api', 'Namespace/prod', 'PodDisruptionBudget/db', 'StorageClass/prod-ssd']);
+    // prod: the api autoscales; its credentials are existing Secrets; the database replicates (a primary StatefulSet,
+    // a replica StatefulSet, read-write and read-only Services, the replication scripts and policy);
+    // dev: one standalone db instance behind db-client, so no db PDB
+    expect([...dev].filter((x) => !prod.has(x)).sort()).toEqual([
+      'Namespace/dev', 'NetworkPolicy/api-to-db-0', 'NetworkPolicy/db-0-from-api', 'Secret/api-secret', 'Service/db-client', 'StorageClass/dev-local',
+    ]);
+    expect([...prod].filter((x) => !dev.has(x)).sort()).toEqual([
+      'ConfigMap/db-replication', 'HorizontalPodAutoscaler/api', 'Namespace/prod', 'NetworkPolicy/api-to-db', 'NetworkPolicy/api-to-db-ro',
+      'NetworkPolicy/db-from-api', 'NetworkPolicy/db-replication', 'NetworkPolicy/db-ro-from-api', 'PodDisruptionBudget/db',
+      'Service/db-ro', 'Service/db-rw', 'StatefulSet/db-replica', 'StorageClass/prod-ssd',
+    ]);
 
     expect(find(envs.dev, 'StatefulSet', 'db').spec.replicas).toBe(DEV.db.replicas);
-    expect(find(envs.prod, 'StatefulSet', 'db').spec.replicas).toBe(PROD.db.replicas);
+    expect(DEV.db.replication).toBeUndefined();
+    expect(PROD.db.replication).toBeDefined();
+    expect(find(envs.prod, 'StatefulSet', 'db').spec.replicas).toBe(1);
+    expect(find(envs.prod, 'StatefulSet', 'db-replica').spec.replicas).toBe(PROD.db.replicas - 1);
     expect(find(envs.prod, 'Deployment', 'api').spec.replicas).toBeUndefined();
     expect(find(envs.prod, 'HorizontalPodAutoscaler', 'api').spec).toMatchObject({ minReplicas: 3, maxReplicas: 10 });
     expect(find(envs.dev, 'Ingress', 'web').spec.rules[0].host).toBe('shop.dev.example.com');
@@ -99,18 +112,21 @@ describe('reference app', () => {
     });
   });
 
-  test('the web reaches the api by its FQDN, the api reaches the db primary by its per-pod DNS name', () => {
+  test('the web reaches the api by its FQDN, the api the db primary (dev: its per-pod DNS name; prod: the read-write Service)', () => {
     for (const [ns, objects] of Object.entries(synthEnvs())) {
       for (const slot of ['blue', 'green']) {
         const env = podSpecOf(find(objects, 'Deployment', `web-${slot}`)).containers[0].env;
         expect(env).toContainEqual({ name: 'API_URL', value: `http://api.${ns}.svc.cluster.local` });
       }
       const apiEnv = podSpecOf(find(objects, 'Deployment', 'api')).containers[0].env;
-      expect(apiEnv).toContainEqual({ name: 'DB_HOST', value: `db-0.db.${ns}.svc.cluster.local` });
-      expect(apiEnv).toContainEqual({ name: 'DATABASE_URL', value: `postgres://db-0.db.${ns}.svc.cluster.local:5432` });
+      const primary = ns === 'prod' ? `db-rw.${ns}.svc.cluster.local` : `db-0.db.${ns}.svc.cluster.local`;
+      expect(apiEnv).toContainEqual({ name: 'DB_HOST', value: primary });
+      expect(apiEnv).toContainEqual({ name: 'DATABASE_URL', value: `postgres://${primary}:5432` });
+      if (ns === 'prod') expect(apiEnv).toContainEqual({ name: 'DATABASE_READ_URL', value: `postgres://db-ro.${ns}.svc.cluster.local:5432` });
+      else expect(apiEnv.map((e: Manifest) => e.name)).not.toContain('DATABASE_READ_URL');
       // the password travels as a file of a read-only Secret volume, never as an env var
       const secretName = ns === 'prod' ? 'api-db-credentials' : 'api-secret';
-      for (const w of [find(objects, 'Deployment', 'api'), find(objects, 'StatefulSet', 'db')]) {
+      for (const w of [find(objects, 'Deployment', 'api'), ...allOf(objects, 'StatefulSet')]) {
         const spec = podSpecOf(w);
         const vol = spec.volumes.find((v: Manifest) => v.secret?.secretName === secretName);
         expect(vol?.secret.defaultMode).toBe(0o440);
@@ -164,7 +180,8 @@ describe('reference app', () => {
         'pod-security.kubernetes.io/audit': 'restricted',
       });
       const policies = allOf(objects, 'NetworkPolicy').map((p) => p.metadata.name).sort();
-      expect(policies).toEqual(expect.arrayContaining(['api-from-web', 'web-to-api', 'api-to-db-0', 'db-0-from-api']));
+      const db = ns === 'prod' ? ['api-to-db', 'db-from-api', 'api-to-db-ro', 'db-ro-from-api', 'db-replication'] : ['api-to-db-0', 'db-0-from-api'];
+      expect(policies).toEqual(expect.arrayContaining(['api-from-web', 'web-to-api', ...db]));
       const deny = allOf(objects, 'NetworkPolicy').find((p) => p.spec.podSelector && Object.keys(p.spec.podSelector).length === 0 && !p.spec.ingress && !p.spec.egress);
       expect(deny?.spec.policyTypes.sort()).toEqual(['Egress', 'Ingress']);
       // no allow rule between the web and the db: they are not wired
@@ -239,7 +256,7 @@ describe('the README synth command', () => {
       expect(seen.has('Namespace/dev') && seen.has('Namespace/prod')).toBe(true);
       expect(checkedRefs).toBeGreaterThanOrEqual(4);
       // every object of dist/: each pod passes Pod Security "restricted", as its own ServiceAccount without a token
-      expect(assertRestricted(docs)).toBe(8);
+      expect(assertRestricted(docs)).toBe(9);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -36,10 +36,15 @@ export {
   TrafficMode,
 } from './workload/blue-green';
 export {
-  StatefulDatabase, type StatefulDatabaseProps, StatefulPodBackend, type ConnectPrimaryOptions,
-  type ClientServiceOptions, type DatabaseVolumeMount, type VolumeClaimTemplate, type ResolvedVolumeClaimTemplate,
-  PvcRetention, type PvcRetentionPolicy, DatabasePreset, type PostgresPresetOptions,
+  StatefulDatabase, type StatefulDatabaseProps, StatefulPodBackend, ReadOnlyBackend, type ConnectPrimaryOptions,
+  type ClientServiceOptions, type GoverningServiceOptions, type DatabaseInitContainerOptions, type DatabaseVolumeMount,
+  type VolumeClaimTemplate, type ResolvedVolumeClaimTemplate, PvcRetention, type PvcRetentionPolicy, DatabaseReplication,
+  ReplicationTopology, ReplicaRole, REPLICATION_ROLE_LABEL,
 } from './workload/stateful-database';
+export {
+  DatabasePreset, type PostgresPresetOptions, type PostgresReplicationOptions, type BundleSecretKey, ReplicationMode,
+  SynchronousCommit,
+} from './workload/postgres';
 export {
   AppPod, type AppPodProps, type NamedContainerOptions, type SharedEmptyDirOptions, type SharedVolumeMount, type PodVolumeOptions,
   type PodVolumeMount, addSidecar, addInitContainer, shareEmptyDir,

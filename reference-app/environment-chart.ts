@@ -10,7 +10,8 @@ import { Chart, ChartProps, Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  ApplySet, BlueGreenDeployment, BundleSecret, ConfigBundle, DatabasePreset, Namespace, Rbac, RoleGrant, SecretSource, StatefulDatabase, StorageClass, VolumeBindingMode, WebApp,
+  ApplySet, BlueGreenDeployment, BundleSecret, BundleSecretKey, ConfigBundle, DatabasePreset, Namespace, Rbac, RoleGrant, SecretSource,
+  StatefulDatabase, StorageClass, VolumeBindingMode, WebApp,
 } from '../lib';
 import { EnvironmentSettings, SecretMode, WebSlot } from './settings';
 
@@ -92,7 +93,8 @@ export class EnvironmentChart extends Chart {
       secret: dbSecret(s, props.secretsDir ?? '.secrets'),
     });
 
-    // 4. the database: StatefulSet + headless Service + client Service + claim templates
+    // 4. the database: StatefulSet(s) + headless Service + claim templates; standalone with a client Service, or
+    //    a primary and streaming replicas behind a read-write (db-rw) and a read-only (db-ro) Service
     this.db = new StatefulDatabase(this, 'Database', {
       ...DatabasePreset.postgres({
         version: s.db.postgresVersion,
@@ -101,12 +103,13 @@ export class EnvironmentChart extends Chart {
         resources: s.db.resources,
         // the password is read from a file of the read-only Secret volume, never from an env var
         env: { POSTGRES_USER: 'shop', POSTGRES_DB: 'shop', POSTGRES_PASSWORD_FILE: `${SECRET_DIR}/DB_PASSWORD` },
+        replication: s.db.replication && { ...s.db.replication, password: replicationPassword(this, s, props.secretsDir ?? '.secrets') },
       }),
       name: 'db',
       component: 'database',
       partOf: PART_OF,
       replicas: s.db.replicas,
-      clientService: true,
+      clientService: s.db.replication ? undefined : true,
       disruptionBudget: s.db.replicas > 1 ? { maxUnavailable: 1 } : false,
     });
     this.config.mountSecret(this.db.container, SECRET_DIR);
@@ -139,6 +142,7 @@ export class EnvironmentChart extends Chart {
     this.config.mountSecret(this.api.container, SECRET_DIR);
     this.config.annotate(this.api);
     this.db.connectPrimary(this.api, { env: 'DATABASE_URL', scheme: 'postgres', hostEnv: 'DB_HOST' });
+    if (this.db.isPrimaryReplica) this.db.connectReadOnly(this.api, { env: 'DATABASE_READ_URL', scheme: 'postgres' });
 
     // 6. the web front end: blue and green side by side, the stable Service follows the active version
     this.web = new BlueGreenDeployment(this, 'Web', {
@@ -166,6 +170,26 @@ export class EnvironmentChart extends Chart {
 
     // 8. every object of the environment in one ApplySet: `npm run deploy` prunes what the chart no longer emits
     this.applySet = new ApplySet(this, 'ApplySet', { name: PART_OF });
+  }
+}
+
+/** The replication role's password: the existing Secret `db-replication-credentials` in prod, else a SecretSource. */
+function replicationPassword(scope: Construct, s: EnvironmentSettings, secretsDir: string): SecretSource | BundleSecretKey {
+  const variable = `${s.name.toUpperCase()}_DB_REPLICATION_PASSWORD`;
+  switch (s.secrets) {
+    case SecretMode.EXISTING:
+      return {
+        bundle: new ConfigBundle(scope, 'DbReplicationCredentials', {
+          name: 'db-replication',
+          identity: { name: 'db', component: 'database', partOf: PART_OF },
+          secret: BundleSecret.existing('db-replication-credentials', { keys: ['password'] }),
+        }),
+        key: 'password',
+      };
+    case SecretMode.ENV:
+      return SecretSource.fromEnv(variable);
+    case SecretMode.GENERATE_LOCAL:
+      return SecretSource.fromEnv(variable, { devFallbackFile: `${secretsDir}/${s.name}.env`, generate: true });
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { ReclaimPolicy, ResourceOptions } from '../lib';
+import { ReclaimPolicy, ReplicationMode, ResourceOptions } from '../lib';
 
 /** Where the api's database password comes from. */
 export enum SecretMode {
@@ -47,7 +47,14 @@ export interface EnvironmentSettings {
   /** The PostgreSQL StatefulDatabase the api uses. */
   readonly db: {
     readonly postgresVersion: string;
+    /** Pods: one standalone instance, or with `replication` a primary and `replicas - 1` streaming replicas. */
     readonly replicas: number;
+    /**
+     * Streaming replication (the api writes through `db-rw`, may read through `db-ro`); its password comes from
+     * where `secrets` says (`<ENV>_DB_REPLICATION_PASSWORD`, or the existing Secret `db-replication-credentials`).
+     * Undefined: one standalone instance.
+     */
+    readonly replication?: { readonly mode: ReplicationMode };
     readonly storageSize: Size;
     readonly resources: ResourceOptions;
   };
@@ -72,7 +79,10 @@ const WEB_IMAGES: Record<WebSlot, string> = {
   green: 'nginxinc/nginx-unprivileged:1.27.3-alpine',
 };
 
-/** Development: small, one database replica, local-path storage, generated local secrets. */
+/**
+ * Development: small, one standalone database instance (disposable data: no replica to pay for), local-path
+ * storage, generated local secrets.
+ */
 export const DEV: EnvironmentSettings = {
   name: 'dev',
   web: { replicas: 2, images: WEB_IMAGES, activeVersion: 'blue', host: 'shop.dev.example.com', ingressClass: 'nginx' },
@@ -93,7 +103,11 @@ export const DEV: EnvironmentSettings = {
   readers: ['sky'],
 };
 
-/** Production: more replicas, autoscaled api, replicated database on expandable SSD storage, existing secrets. */
+/**
+ * Production: more replicas, autoscaled api, a replicated database (a primary and two synchronous-capable streaming
+ * replicas: each commit is on a replica too, and writes go on while one replica is down) on expandable SSD
+ * storage, existing secrets. The database requests 3 x (250m CPU, 1Gi): 750m CPU and 3Gi in all.
+ */
 export const PROD: EnvironmentSettings = {
   name: 'prod',
   web: { replicas: 3, images: WEB_IMAGES, activeVersion: 'blue', host: 'shop.example.com', ingressClass: 'nginx', tlsSecretName: 'shop-tls' },
@@ -106,8 +120,11 @@ export const PROD: EnvironmentSettings = {
   db: {
     postgresVersion: '16.4',
     replicas: 3,
+    replication: { mode: ReplicationMode.SYNCHRONOUS },
     storageSize: Size.gibibytes(20),
-    resources: { cpuRequest: kplus.Cpu.millis(500), cpuLimit: kplus.Cpu.units(2), memoryRequest: Size.gibibytes(1), memoryLimit: Size.gibibytes(2) },
+    // 250m each: the primary and two replicas request 750m CPU and 3Gi in all (a fourth pod, while scaling up,
+    // still fits next to dev on the real-node suite's two 2-CPU nodes); each may burst to 2 CPUs
+    resources: { cpuRequest: kplus.Cpu.millis(250), cpuLimit: kplus.Cpu.units(2), memoryRequest: Size.gibibytes(1), memoryLimit: Size.gibibytes(2) },
   },
   storageClass: {
     name: 'prod-ssd',

@@ -54,13 +54,28 @@ export function namespacesOf(objects) {
 /** Builds the Graphviz source for the objects of one namespace (and the cluster-scoped objects they use). */
 export function toDot(objects, namespace) {
   const inNs = objects.filter((o) => nsOf(o) === namespace);
-  const workloads = inNs.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
   const podLabels = (w) => w.spec?.template?.metadata?.labels ?? {};
+  // a replicated database (StatefulSets labelled kubecraft.dev/replication-role primary and replica, one app) is one
+  // node: the replicas' StatefulSet is drawn inside the primary's, so each of their shared edges is drawn once
+  const ROLE = 'kubecraft.dev/replication-role';
+  const sameApp = (a, b) => ['app.kubernetes.io/name', 'app.kubernetes.io/instance'].every((k) => podLabels(a)[k] === podLabels(b)[k]);
+  const allWorkloads = inNs.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
+  const replicasOf = new Map();
+  for (const r of allWorkloads.filter((o) => o.kind === 'StatefulSet' && podLabels(o)[ROLE] === 'replica')) {
+    const primary = allWorkloads.find((o) => o.kind === 'StatefulSet' && podLabels(o)[ROLE] === 'primary' && sameApp(o, r));
+    if (primary) replicasOf.set(primary, r);
+  }
+  const workloads = allWorkloads.filter((w) => ![...replicasOf.values()].includes(w));
+  // its replication scripts and password are drawn as a line of its card, not as nodes of their own
+  const REPLICATION_VOLUMES = ['replication-scripts', 'replication-credentials'];
+  const replicationRefs = (w) => (replicasOf.has(w) ? (w.spec?.template?.spec?.volumes ?? []).filter((v) => REPLICATION_VOLUMES.includes(v.name))
+    .map((v) => (v.configMap ? `ConfigMap/${v.configMap.name}` : `Secret/${v.secret?.secretName}`)) : []);
+  const internal = new Set([...replicasOf.keys()].flatMap(replicationRefs));
   const podSpec = (w) => w.spec?.template?.spec ?? {};
   const id = (o) => `${o.kind}/${o.metadata.name}`;
   const hpaOf = (w) => inNs.find((h) => h.kind === 'HorizontalPodAutoscaler' && h.spec?.scaleTargetRef?.kind === w.kind && h.spec?.scaleTargetRef?.name === w.metadata.name);
   const maxPods = (w) => Math.max(w.spec?.replicas ?? 1, hpaOf(w)?.spec?.maxReplicas ?? 0);
-  const selects = (selector, w) => selectsWorkload(selector, w, maxPods(w));
+  const selects = (selector, w) => selectsWorkload(selector, w, maxPods(w)) || (replicasOf.has(w) && selectsWorkload(selector, replicasOf.get(w)));
   const nodes = [];
   const edges = [];
   const node = (nid, label, shape, fill, extra = '') => nodes.push(`${q(nid)} [label=${label}, shape=${shape}, style="${shape === 'box' ? 'rounded,' : ''}filled${extra}", fillcolor="${fill}"];`);
@@ -83,20 +98,25 @@ export function toDot(objects, namespace) {
     node(nid, card(`${kind} ${name}`, [type, ...(keys.length ? shown : ['no keys']), obj.immutable ? 'immutable' : '']), 'box', COLORS[kind]);
     return nid;
   };
-  for (const o of inNs) if (o.kind === 'ConfigMap' || o.kind === 'Secret') configNode(o.kind, o.metadata.name);
+  for (const o of inNs) if ((o.kind === 'ConfigMap' || o.kind === 'Secret') && !internal.has(`${o.kind}/${o.metadata.name}`)) configNode(o.kind, o.metadata.name);
 
   for (const w of workloads) {
     const name = w.metadata.name;
     const version = podLabels(w)['app.kubernetes.io/version'];
     const slot = podLabels(w).version;
     const hpa = hpaOf(w);
-    const replicas = hpa ? `${hpa.spec.minReplicas ?? 1}-${hpa.spec.maxReplicas} replicas (HPA)` : `${w.spec?.replicas ?? 1} replica${(w.spec?.replicas ?? 1) === 1 ? '' : 's'}`;
+    const replicaSet = replicasOf.get(w);
+    const replicas = hpa ? `${hpa.spec.minReplicas ?? 1}-${hpa.spec.maxReplicas} replicas (HPA)`
+      : replicaSet ? `1 primary + ${replicaSet.spec?.replicas ?? 1} replicas`
+      : `${w.spec?.replicas ?? 1} replica${(w.spec?.replicas ?? 1) === 1 ? '' : 's'}`;
     const pdbs = inNs.filter((p) => p.kind === 'PodDisruptionBudget' && selects(p.spec?.selector?.matchLabels, w))
       .map((p) => (p.spec.minAvailable !== undefined ? `minAvailable ${p.spec.minAvailable}` : `maxUnavailable ${p.spec.maxUnavailable}`));
     const sa = podSpec(w).serviceAccountName;
     const token = podSpec(w).automountServiceAccountToken === false ? 'no token' : 'token mounted';
     node(id(w), card(`${w.kind} ${name}`, [
       replicas,
+      replicaSet ? `(StatefulSet ${replicaSet.metadata.name})` : '',
+      ...(replicaSet ? ['replication:', ...replicationRefs(w).map((r) => r.replace('/', ' '))] : []),
       version || slot ? `version ${version ?? ''}${slot ? ` (${slot})` : ''}`.replace('version  (', 'version (') : '',
       pdbs.length ? `PDB ${pdbs.join(', ')}` : 'no PDB',
       sa ? `SA ${sa}, ${token}` : `default SA, ${token}`,
@@ -105,7 +125,7 @@ export function toDot(objects, namespace) {
     // config: env (single keys and envFrom) and volumes, per ConfigMap/Secret
     const uses = new Map();
     const use = (kind, ref, how) => {
-      if (!ref) return;
+      if (!ref || internal.has(`${kind}/${ref}`)) return;
       const nid = configNode(kind, ref);
       if (!uses.has(nid)) uses.set(nid, new Set());
       uses.get(nid).add(how);
@@ -138,8 +158,9 @@ export function toDot(objects, namespace) {
       const n = w.spec?.replicas ?? 1;
       const pid = `PVC/${t.metadata.name}-${name}`;
       const size = t.spec?.resources?.requests?.storage ?? '';
-      const claims = n === 1 ? `${t.metadata.name}-${name}-0` : `${t.metadata.name}-${name}-0 .. ${n - 1}`;
-      node(pid, card(`PVCs ${claims}`, [`claim template ${t.metadata.name}, ${size} each`, (t.spec?.accessModes ?? []).join(', ')]), 'cylinder', COLORS.PVC);
+      const range = (sts, k) => (k === 1 ? `${t.metadata.name}-${sts}-0` : `${t.metadata.name}-${sts}-0 .. ${k - 1}`);
+      const claims = range(name, n);
+      node(pid, card(`PVCs ${claims}`, [replicaSet ? `and ${range(replicaSet.metadata.name, replicaSet.spec?.replicas ?? 1)}` : '',`claim template ${t.metadata.name}, ${size} each`, (t.spec?.accessModes ?? []).join(', ')]), 'cylinder', COLORS.PVC);
       edges.push(`${q(id(w))} -> ${q(pid)} [label=${q(mountPath(t.metadata.name) ?? 'mounts')}, style=dashed, color="#777777", fontcolor="#555555"];`);
       const sc = t.spec?.storageClassName;
       if (sc) edges.push(`${q(pid)} -> ${q(`StorageClass/${sc}`)} [style=dotted, label="class"];`);

@@ -15,6 +15,7 @@ import { ApiGroup, READ_VERBS, Rbac } from '../../lib/security/rbac';
 import { buildReferenceApp } from '../../reference-app';
 import { grantApiAccess } from '../../lib/security/service-account';
 import { connect, connectionsOf } from '../../lib/network/wiring';
+import { REPLICATION_ROLE_LABEL } from '../../lib/workload/stateful-database';
 import { Manifest, find, synthAll } from '../util';
 import { PodSet, StandInWorkload, allowingPolicies, assertRestricted, podSpecIn, securityViolations } from '../util-security';
 
@@ -99,6 +100,14 @@ describe('the reference app (main.ts)', () => {
         if (r.egress.length > 0 && r.ingress.length > 0) allowed.push(`${a.id} -> ${b.id}`);
         const edge = connections.find((c) => (c.from.namespace === a.namespace && within(c.from.podSelector, a.labels)
           && c.to.namespace === b.namespace && within(c.to.podSelector, b.labels)));
+        // the pods of one replicated database stream to each other (its replication policy), on the database port only
+        const replication = a.labels[REPLICATION_ROLE_LABEL] !== undefined && b.labels[REPLICATION_ROLE_LABEL] !== undefined
+          && a.namespace === b.namespace && a.labels['app.kubernetes.io/instance'] === b.labels['app.kubernetes.io/instance'];
+        if (replication) {
+          wired.push(`${a.id} -> ${b.id}`);
+          expect(allowingPolicies(policies, a, b, 5432).egress).not.toEqual([]);
+          expect(allowingPolicies(policies, a, b, 1)).toEqual({ egress: [], ingress: [] });
+        }
         if (edge) {
           wired.push(`${a.id} -> ${b.id}`);
           for (const p of edge.ports) expect(allowingPolicies(policies, a, b, p.port).egress).not.toEqual([]);

@@ -1,14 +1,18 @@
-import { Chart, Size, Testing } from 'cdk8s';
+import { Chart, Duration, Size, Testing } from 'cdk8s';
+import * as pub from '../../lib';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { BundleSecret, ConfigBundle } from '../../lib/config/config-bundle';
 import {
-  DatabasePreset, POD_NAME_LABEL, POSTGRES_ENV, PvcRetention, StatefulDatabase, StatefulDatabaseProps,
+  DatabaseReplication, POD_NAME_LABEL, PvcRetention, StatefulDatabase, StatefulDatabaseProps,
 } from '../../lib/workload/stateful-database';
-import { StorageClass, VolumeBindingMode } from '../../lib/storage/storage';
+import { DatabasePreset, POSTGRES_ENV } from '../../lib/workload/postgres';
+import { StorageClass } from '../../lib/storage/storage';
 import { WebApp } from '../../lib/workload/web-app';
 import { CLUSTER_DOMAIN_CONTEXT } from '../../lib/network/wiring';
 import { Manifest, allOf, find, podSpecOf, restrictedViolations, synthAll, testChart } from '../util';
+
+const independent = DatabaseReplication.independent();
 
 const base: StatefulDatabaseProps = {
   image: 'postgres:16.4',
@@ -23,49 +27,71 @@ function mainContainer(sts: Manifest, name: string): Manifest {
 }
 
 describe('StatefulDatabase', () => {
-  test('the book\'s StatefulSet example: StorageClass flash, headless Service dullahan, tkb-sts with a webroot claim template', () => {
+  // nigelpoulton/TheK8sBook statefulsets/{gcp-sc,headless-svc,sts}.yml and nigelpoulton/TKB statefulsets/app.yml,
+  // with the public API only; every value the book sets is asserted
+  const BOOK = [
+    { repo: 'TheK8sBook', sc: 'flash', provisioner: 'pd.csi.storage.gke.io', parameters: { type: 'pd-ssd' }, reclaimPolicy: undefined, storage: '1Gi' },
+    { repo: 'TKB', sc: 'block', provisioner: 'linodebs.csi.linode.com', parameters: undefined, reclaimPolicy: pub.ReclaimPolicy.DELETE, storage: '10Gi' },
+  ];
+  test.each(BOOK)('the book\'s StatefulSet example ($repo): StorageClass $sc, headless Service dullahan, tkb-sts with a webroot claim template', (book) => {
     const chart = testChart('default');
-    const flash = new StorageClass(chart, 'flash', {
-      provisioner: 'pd.csi.storage.gke.io',
-      parameters: { type: 'pd-ssd' },
-      volumeBindingMode: VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER,
+    const sc = new pub.StorageClass(chart, book.sc, {
+      name: book.sc,
+      provisioner: book.provisioner,
+      parameters: book.parameters,
+      reclaimPolicy: book.reclaimPolicy,
+      volumeBindingMode: pub.VolumeBindingMode.WAIT_FOR_FIRST_CONSUMER,
       allowVolumeExpansion: true,
     });
-    const sts = new StatefulDatabase(chart, 'web', {
+    const sts = new pub.StatefulDatabase(chart, 'web', {
       name: 'tkb-sts',
       serviceName: 'dullahan',
-      component: 'web',
+      labels: { app: 'web' },            // the book's label on every object (its Service has it) and on the pods
+      selectorLabels: { app: 'web' },    // and the book's selector: every selector is exactly app=web
       replicas: 3,
-      image: 'nginx:1.27.3',
+      replication: pub.DatabaseReplication.independent(), // three web servers, one webroot each: independent on purpose
+      image: 'nginx:latest',
+      allowLatest: true,
       containerName: 'ctr-web',
       ports: [{ name: 'web', port: 80 }],
-      terminationGracePeriodSeconds: 10,
-      volumeClaimTemplates: [{ name: 'webroot', size: '10Gi', mountPath: '/usr/share/nginx/html', storageClass: flash }],
+      terminationGracePeriod: Duration.seconds(10),
+      volumeClaimTemplates: [{ name: 'webroot', size: book.storage, mountPath: '/usr/share/nginx/html', storageClass: sc }],
       writablePaths: ['/tmp', '/var/cache/nginx', '/var/run'],
     });
     const out = synthAll(chart);
 
-    const sc = find(out, 'StorageClass', 'flash');
-    expect(sc.volumeBindingMode).toBe('WaitForFirstConsumer');
-    expect(sc.allowVolumeExpansion).toBe(true);
+    const storageClass = find(out, 'StorageClass', book.sc);
+    expect(storageClass.apiVersion).toBe('storage.k8s.io/v1');
+    expect(storageClass.provisioner).toBe(book.provisioner);
+    expect(storageClass.volumeBindingMode).toBe('WaitForFirstConsumer');
+    expect(storageClass.allowVolumeExpansion).toBe(true);
+    if (book.parameters) expect(storageClass.parameters).toEqual(book.parameters);
+    if (book.reclaimPolicy) expect(storageClass.reclaimPolicy).toBe('Delete');
 
     const svc = find(out, 'Service', 'dullahan');
+    expect(svc.apiVersion).toBe('v1');
+    expect(svc.metadata.labels.app).toBe('web');
     expect(svc.spec.clusterIP).toBe('None');
-    expect(svc.spec.ports).toEqual([{ name: 'web', port: 80, targetPort: 'web', protocol: 'TCP' }]);
+    expect(svc.spec.selector).toEqual({ app: 'web' });
+    expect(svc.spec.ports).toHaveLength(1);
+    expect(svc.spec.ports[0]).toMatchObject({ port: 80, name: 'web' });
+    expect(sts.governingService.backendPorts[0].targetPort).toBe(80); // the book's default targetPort: the port
 
     const set = find(out, 'StatefulSet', 'tkb-sts');
     expect(set.apiVersion).toBe('apps/v1');
     expect(set.spec.replicas).toBe(3);
+    expect(set.spec.selector).toEqual({ matchLabels: { app: 'web' } });
     expect(set.spec.serviceName).toBe('dullahan');
+    expect(set.spec.template.metadata.labels).toMatchObject({ app: 'web' });
     expect(set.spec.template.spec.terminationGracePeriodSeconds).toBe(10);
+    expect(podSpecOf(set).containers).toHaveLength(1);
     const ctr = mainContainer(set, 'ctr-web');
-    expect(ctr.image).toBe('nginx:1.27.3');
-    expect(ctr.ports).toEqual([{ name: 'web', containerPort: 80, protocol: 'TCP' }]);
+    expect(ctr.image).toBe('nginx:latest');
+    expect(ctr.ports).toEqual([{ containerPort: 80, name: 'web', protocol: 'TCP' }]);
     expect(ctr.volumeMounts).toContainEqual({ name: 'webroot', mountPath: '/usr/share/nginx/html' });
-    expect(set.spec.volumeClaimTemplates).toEqual([{
-      metadata: { name: 'webroot', labels: expect.objectContaining({ 'app.kubernetes.io/name': 'tkb-sts' }) },
-      spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'flash', resources: { requests: { storage: '10Gi' } } },
-    }]);
+    expect(set.spec.volumeClaimTemplates).toHaveLength(1);
+    expect(set.spec.volumeClaimTemplates[0].metadata.name).toBe('webroot');
+    expect(set.spec.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: book.sc, resources: { requests: { storage: book.storage } } });
     // the claim is not a pod volume: the StatefulSet controller adds one claim per pod
     expect(podSpecOf(set).volumes.map((v: Manifest) => v.name)).not.toContain('webroot');
     expect(sts.claimNames('webroot')).toEqual(['webroot-tkb-sts-0', 'webroot-tkb-sts-1', 'webroot-tkb-sts-2']);
@@ -74,6 +100,62 @@ describe('StatefulDatabase', () => {
       'tkb-sts-1.dullahan.default.svc.cluster.local',
       'tkb-sts-2.dullahan.default.svc.cluster.local',
     ]);
+    // kubectl get pods -l app=web: every pod carries the book's label
+    expect(set.spec.template.metadata.labels.app).toBe('web');
+  });
+
+  test('own labels on every object and the pods, own selector labels instead of name and instance in every selector, annotations', () => {
+    const chart = testChart();
+    new StatefulDatabase(chart, 'db', {
+      ...base, replicas: 2, replication: independent, labels: { team: 'data' }, selectorLabels: { app: 'shop-db' }, podLabels: { tier: 'storage' },
+      annotations: { 'example.com/owner': 'data' }, podAnnotations: { 'example.com/scrape': 'true' },
+      governingService: { labels: { exposure: 'internal' }, annotations: { 'example.com/dns': 'headless' } }, clientService: true, disruptionBudget: true,
+    });
+    const out = synthAll(chart);
+    for (const o of out) {
+      expect(o.metadata.labels).toMatchObject({ team: 'data', 'app.kubernetes.io/name': 'db' });
+      expect(o.metadata.annotations).toMatchObject({ 'example.com/owner': 'data' });
+    }
+    const set = find(out, 'StatefulSet', 'db');
+    expect(set.spec.template.metadata.labels).toMatchObject({ team: 'data', app: 'shop-db', tier: 'storage', 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/version': '16.4' });
+    expect(set.spec.template.metadata.annotations).toEqual({ 'example.com/scrape': 'true' });
+    const selector = { app: 'shop-db' };
+    expect(set.spec.selector.matchLabels).toEqual(selector);
+    expect(find(out, 'Service', 'db').spec.selector).toEqual(selector);
+    expect(find(out, 'Service', 'db-client').spec.selector).toEqual(selector);
+    expect(find(out, 'PodDisruptionBudget', 'db').spec.selector.matchLabels).toEqual(selector);
+    expect(podSpecOf(set).affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.labelSelector.matchLabels).toEqual(selector);
+    expect(set.spec.volumeClaimTemplates[0].metadata.labels).toEqual({ ...selector, 'app.kubernetes.io/managed-by': 'kubecraft' });
+    expect(find(out, 'Service', 'db').metadata.labels.exposure).toBe('internal');
+    expect(find(out, 'Service', 'db').metadata.annotations).toEqual({ 'example.com/owner': 'data', 'example.com/dns': 'headless' });
+    expect(find(out, 'Service', 'db-client').metadata.labels.exposure).toBeUndefined();
+    expect(find(out, 'Service', 'db').metadata.labels.tier).toBeUndefined();
+  });
+
+  describe('labels and selectors that are refused', () => {
+    const cases: [string, Partial<StatefulDatabaseProps>, string][] = [
+      ['a recommended key in labels', { labels: { 'app.kubernetes.io/part-of': 'x' } },
+        "test/db: 'labels' must not set the recommended label \"app.kubernetes.io/part-of\": use the matching prop (name, instance, version, component, partOf)"],
+      ['a controller key in podLabels', { podLabels: { 'statefulset.kubernetes.io/pod-name': 'db-0' } },
+        "test/db: 'podLabels' must not set \"statefulset.kubernetes.io/pod-name\": the StatefulSet controller sets it per pod"],
+      ['the version in the selector', { selectorLabels: { 'app.kubernetes.io/version': '16.4' } },
+        "test/db: 'selectorLabels' must not contain \"app.kubernetes.io/version\": it changes with every release, and a workload's selector is immutable"],
+      ['the image tag as a selector value', { selectorLabels: { release: '16.4' } },
+        "test/db: 'selectorLabels[\"release\"]' must not be a version or image tag (it would change with a release, and a workload's selector is immutable), got \"16.4\""],
+      ['an empty selector', { selectorLabels: {} },
+        "test/db: 'selectorLabels' must contain at least one label (leave it out for app.kubernetes.io/name and instance), got {}"],
+      ['another name in the selector', { selectorLabels: { 'app.kubernetes.io/name': 'other' } },
+        "test/db: 'selectorLabels[\"app.kubernetes.io/name\"]' must equal the recommended label the construct sets (\"db\"), got \"other\""],
+      ['a pod label contradicting the selector', { labels: { app: 'a' }, selectorLabels: { app: 'b' } },
+        "test/db: 'labels[\"app\"]' must not give the pods another value than 'selectorLabels' (\"b\"), got \"a\""],
+      ['a bad label value', { labels: { app: 'a b' } }, "test/db: 'labels[\"app\"]' must be a valid label value"],
+      ['an annotation that is not a string', { annotations: { a: 1 as unknown as string } }, "test/db: 'annotations[\"a\"]' must be a string, got 1"],
+      ['a kubecraft.dev label on the governing Service', { governingService: { labels: { 'kubecraft.dev/replication-role': 'x' } } },
+        "test/db: 'governingService.labels' must not set \"kubecraft.dev/replication-role\": kubecraft sets it on the primary and the replicas of a replication"],
+    ];
+    test.each(cases)('%s', (_label, override, message) => {
+      expect(() => new StatefulDatabase(testChart(), 'db', { ...base, ...override })).toThrow(message);
+    });
   });
 
   test('serviceName links to the headless governing Service, whose selector matches the pod template and the StatefulSet selector', () => {
@@ -165,6 +247,7 @@ describe('StatefulDatabase', () => {
     const db = new StatefulDatabase(chart, 'db', {
       ...base,
       replicas: 3,
+      replication: independent,
       podManagementPolicy: kplus.PodManagementPolicy.PARALLEL,
       updateStrategy: kplus.StatefulSetUpdateStrategy.rollingUpdate({ partition: 2 }),
       pvcRetentionPolicy: { whenDeleted: PvcRetention.DELETE, whenScaled: PvcRetention.RETAIN },
@@ -280,7 +363,7 @@ describe('StatefulDatabase', () => {
   describe('DNS names', () => {
     test('per-pod names, the list for all replicas and the governing Service FQDN', () => {
       const chart = testChart('prod');
-      const db = new StatefulDatabase(chart, 'db', { ...base, replicas: 2 });
+      const db = new StatefulDatabase(chart, 'db', { ...base, replicas: 2, replication: independent });
       expect(db.podName(1)).toBe('db-1');
       expect(db.podDnsName(0)).toBe('db-0.db.prod.svc.cluster.local');
       expect(db.podDnsNames).toEqual(['db-0.db.prod.svc.cluster.local', 'db-1.db.prod.svc.cluster.local']);
@@ -298,7 +381,7 @@ describe('StatefulDatabase', () => {
       const app = Testing.app();
       app.node.setContext(CLUSTER_DOMAIN_CONTEXT, 'k8s.example.com');
       const chart = new Chart(app, 'test', { namespace: 'prod', disableResourceNameHashes: true });
-      const db = new StatefulDatabase(chart, 'db', { ...base, replicas: 2 });
+      const db = new StatefulDatabase(chart, 'db', { ...base, replicas: 2, replication: independent });
       const web = new WebApp(chart, 'web', { image: 'nginx:1.27.3' });
       db.connectPrimary(web, { env: 'PRIMARY_URL', scheme: 'postgres', hostEnv: 'PGHOST' });
       expect(db.serviceFqdn).toBe('db.prod.svc.k8s.example.com');
@@ -311,7 +394,7 @@ describe('StatefulDatabase', () => {
 
     test('an ordinal outside the replicas is refused', () => {
       const chart = testChart();
-      const db = new StatefulDatabase(chart, 'db', { ...base, replicas: 2 });
+      const db = new StatefulDatabase(chart, 'db', { ...base, replicas: 2, replication: independent });
       expect(() => db.podDnsName(2)).toThrow(/test\/db: 'ordinal' must be between 0 and 1, got 2/);
       expect(() => db.podName(-1)).toThrow(/'ordinal' must be between 0 and 1, got -1/);
     });
@@ -345,7 +428,7 @@ describe('StatefulDatabase', () => {
 
     test('connectPrimary hands the primary\'s per-pod DNS name to a consumer and allows only that pod', () => {
       const chart = testChart();
-      const db = new StatefulDatabase(chart, 'db', { ...base, replicas: 3 });
+      const db = new StatefulDatabase(chart, 'db', { ...base, replicas: 3, replication: independent });
       const web = new WebApp(chart, 'web', { image: 'nginx:1.27.3' });
       db.connectPrimary(web, { env: 'PRIMARY_URL', scheme: 'postgres', hostEnv: 'PGHOST' });
       const out = synthAll(chart);
@@ -372,7 +455,7 @@ describe('StatefulDatabase', () => {
 
   test('an optional PodDisruptionBudget selecting the pods', () => {
     const chart = testChart();
-    new StatefulDatabase(chart, 'db', { ...base, replicas: 3, disruptionBudget: { minAvailable: 2 } });
+    new StatefulDatabase(chart, 'db', { ...base, replicas: 3, replication: independent, disruptionBudget: { minAvailable: 2 } });
     const pdb = find(synthAll(chart), 'PodDisruptionBudget', 'db');
     expect(pdb.spec.minAvailable).toBe(2);
     expect(pdb.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/instance': 'db' });
@@ -436,7 +519,7 @@ describe('StatefulDatabase', () => {
       ['ReadOnlyMany access mode', { volumeClaimTemplates: [{ name: 'data', size: '1Gi', mountPath: '/data', accessModes: [kplus.PersistentVolumeAccessMode.READ_ONLY_MANY] }] }, /'volumeClaimTemplates\[0\].accessModes' must not contain ReadOnlyMany/],
       ['unknown access mode', { volumeClaimTemplates: [{ name: 'data', size: '1Gi', mountPath: '/data', accessModes: ['RWO' as kplus.PersistentVolumeAccessMode] }] }, /'volumeClaimTemplates\[0\].accessModes' must contain only ReadWriteOnce/],
       ['no access mode', { volumeClaimTemplates: [{ name: 'data', size: '1Gi', mountPath: '/data', accessModes: [] }] }, /'volumeClaimTemplates\[0\].accessModes' must contain at least one access mode/],
-      ['partition > replicas', { replicas: 3, updateStrategy: kplus.StatefulSetUpdateStrategy.rollingUpdate({ partition: 4 }) }, /'updateStrategy.partition' must be between 0 and replicas \(3\), got 4/],
+      ['partition > replicas', { replicas: 3, replication: independent, updateStrategy: kplus.StatefulSetUpdateStrategy.rollingUpdate({ partition: 4 }) }, /'updateStrategy.partition' must be between 0 and replicas \(3\), got 4/],
       ['empty data path', { volumeClaimTemplates: [{ name: 'data', size: '1Gi', mountPath: '' }] }, /'volumeClaimTemplates\[0\].mountPath' must be the absolute data path where the claim is mounted, got ""/],
       ['relative data path', { volumeClaimTemplates: [{ name: 'data', size: '1Gi', mountPath: 'data' }] }, /'volumeClaimTemplates\[0\].mountPath' must be an absolute path, got "data"/],
       ['data path on a writable path', { volumeClaimTemplates: [{ name: 'data', size: '1Gi', mountPath: '/tmp/' }] }, /'volumeClaimTemplates\[0\].mountPath' mounts "\/tmp\/", which is already a mount path/],
@@ -445,7 +528,7 @@ describe('StatefulDatabase', () => {
       ['bad storage class name', { volumeClaimTemplates: [{ name: 'data', size: '1Gi', mountPath: '/data', storageClass: 'Fast SSD' }] }, /'volumeClaimTemplates\[0\].storageClass' must be a DNS-1123 subdomain/],
       ['no ports', { ports: [] }, /'ports' must contain at least one port \(the governing Service and the per-pod DNS names need one\), got \[\]/],
       ['name too long for the controller-revision-hash label', { name: 'a'.repeat(53) }, /'name' must be a DNS-1123 label .* at most 52 characters/],
-      ['client Service named like the governing one', { clientService: { name: 'db' } }, /'clientService.name' must differ from the governing Service name, got "db"/],
+      ['client Service named like the governing one', { clientService: { name: 'db' } }, /'clientService.name' must differ from the database's other Service names \(db\), got "db"/],
       ['unknown retention', { pvcRetentionPolicy: { whenDeleted: 'Keep' as PvcRetention } }, /'pvcRetentionPolicy.whenDeleted' must be one of Retain, Delete, got "Keep"/],
       ['unknown pod management policy', { podManagementPolicy: 'Random' as kplus.PodManagementPolicy }, /'podManagementPolicy' must be one of OrderedReady, Parallel, got "Random"/],
       ['negative minReadySeconds', { minReadySeconds: -1 }, /'minReadySeconds' must be >= 0, got -1/],
@@ -453,7 +536,7 @@ describe('StatefulDatabase', () => {
       ['negative terminationGracePeriodSeconds', { terminationGracePeriodSeconds: -1 }, /'terminationGracePeriodSeconds' must be >= 0, got -1/],
       ['bad serviceName', { serviceName: 'DB' }, /test\/db: 'serviceName' must be a DNS-1123 label .* got "DB"/],
       ['an extra volume that is not a kplus.Volume', { volumes: [{ volume: {} as kplus.Volume, mountPath: '/etc/db' }] }, /'volumes\[0\].volume' must be a kplus.Volume, got \{\}/],
-      ['PDB that blocks every disruption', { replicas: 2, disruptionBudget: { minAvailable: 2 } }, /'disruptionBudget.minAvailable' must be lower than the 2 replica\(s\)/],
+      ['PDB that blocks every disruption', { replicas: 2, replication: independent, disruptionBudget: { minAvailable: 2 } }, /'disruptionBudget.minAvailable' must be lower than the 2 replica\(s\)/],
       ['latest image', { image: 'postgres' }, /'image' must carry an explicit tag or digest/],
     ];
     test.each(cases)('%s', (_label, override, error) => {
