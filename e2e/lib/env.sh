@@ -14,3 +14,11 @@ KWOK_BIN=$E2E_CACHE/kwok-$KWOK_VERSION/bin
 COREDNS_BIN=$E2E_CACHE/coredns-$COREDNS_VERSION/bin
 
 log() { printf '[e2e %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+# real-node suite (e2e/node): pinned versions, cached the same way
+KUBE_ROUTER_VERSION=v2.1.0          # github.com/cloudnativelabs/kube-router/v2 (the only version the module proxy serves here)
+LOCAL_PATH_VERSION=v0.0.30          # github.com/rancher/local-path-provisioner
+PODINFO_VERSION=v1.8.1-0.20250910200901-e86405a8674e # github.com/stefanprodan/podinfo (6.x tags are not valid module versions)
+KUBE_ROUTER_BIN=$E2E_CACHE/kube-router-$KUBE_ROUTER_VERSION/bin
+LOCAL_PATH_BIN=$E2E_CACHE/local-path-provisioner-$LOCAL_PATH_VERSION/bin
+PODINFO_BIN=$E2E_CACHE/podinfo-$PODINFO_VERSION/bin
