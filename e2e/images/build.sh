@@ -106,6 +106,7 @@ build_one() { # build_one REF RECIPE ARG -> $OUT/<file>.tar
 }
 
 t0=$(date +%s); n=0
+trap 'rm -rf "$OUT"/.work-*' EXIT
 while read -r ref recipe arg; do
   if [[ ! -s $OUT/$recipe${arg:+-$arg}.tar ]]; then build_one "$ref" "$recipe" "$arg"; n=$((n + 1)); fi
 done < <(node "$IMG_SRC/standins.mjs" list)

@@ -477,10 +477,11 @@ node_up() { # node_up: everything, in order; fails with one line naming the step
   (( rc == 0 )) || return 1
   nlog "images imported into $NODES containerd(s) ($(( $(date +%s) - t0 ))s)"
   for ((i = 1; i <= NODES; i++)); do kubelet_start "$i"; done
+  # kube-proxy and kube-router look their node up at start: after the kubelets registered
+  wait_until "node-register" 120 "$NODE_STATE/logs/kubelet-1.log" bash -c "[[ \$(${kc[*]} get nodes -o name | wc -l) == $NODES ]]"
   node_network
   wait_until "node-ready" 120 "$NODE_STATE/logs/kubelet-1.log" "${kc[@]}" wait --for=condition=Ready node --all --timeout=1s
-  [[ $("${kc[@]}" get nodes -o name | wc -l) == "$NODES" ]] || wait_until "node-ready" 60 "$NODE_STATE/logs/kubelet-$NODES.log" \
-    bash -c "[[ \$(${kc[*]} get nodes -o name | wc -l) == $NODES ]] && ${kc[*]} wait --for=condition=Ready node --all --timeout=1s"
+  nlog "$NODES nodes Ready ($(( $(date +%s) - t0 ))s)"
   node_dns
   node_storage
   wait_until "default-serviceaccount" 60 "$NODE_STATE/logs/kube-controller-manager.log" "${kc[@]}" get serviceaccount default -n default
@@ -560,12 +561,14 @@ node_down() { # undoes every recorded change, in reverse order; safe to call twi
   [[ -n ${NODE_STATE:-} && -f $NODE_STATE/changes ]] || return 0
   local kind a b c failed=0
   # 1. workload-facing processes first, then the runtime (containers), then the control plane
+  local t0=$SECONDS
   stop_recorded_by_name 'kubelet-*' kube-proxy kube-router 'local-path-*'
-  runtime_cleanup
-  stop_recorded_by_name kube-controller-manager kube-scheduler
+  local t1=$SECONDS; runtime_cleanup
+  local t2=$SECONDS; stop_recorded_by_name kube-controller-manager kube-scheduler
   stop_recorded_by_name kube-apiserver
   stop_recorded_by_name etcd 'api-forward-*'
-  undo_mounts
+  local t3=$SECONDS; undo_mounts
+  nlog "down: node processes $((t1 - t0))s, containers $((t2 - t1))s, control plane $((t3 - t2))s"
   # 2. the rest, newest first
   while read -r kind a b c; do
     case $kind in

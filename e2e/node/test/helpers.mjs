@@ -254,3 +254,5 @@ export function missingSecrets() {
   }
   return [...out.values()].map((s) => ({ ...s, keys: [...s.keys] }));
 }
+/** the suite's scratch directory (removed with the cluster state) */
+export const E2E_TMP_DIR = process.env.E2E_TMP || '/tmp';

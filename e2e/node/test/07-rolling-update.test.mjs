@@ -1,0 +1,55 @@
+// 7. A rolling image update of the active web Deployment under continuous requests through its stable Service:
+// zero failed requests, never fewer Ready pods than replicas - maxUnavailable (the pod set is watched, not sampled),
+// every answer ends on the new version; `kubectl rollout undo` brings the old version back the same way.
+// The new tag (E2E_ROLLING_TAG, default 1.27.4-alpine) must have a stand-in (e2e/images/standins.mjs).
+import assert from 'node:assert/strict';
+import test from 'node:test';
+import { blueGreen, clientPod, eventually, fqdn, getJson, ingressNamespacesFor, isReady, kubectl, labelQuery, nginxVersion, nsOf, observe, requestLoop, rolloutStatus } from './helpers.mjs';
+
+const NEW_TAG = process.env.E2E_ROLLING_TAG || '1.27.4-alpine';
+const bg = blueGreen().sort((a, b) => (b.slots[0]?.spec.replicas ?? 1) - (a.slots[0]?.spec.replicas ?? 1))[0];
+const target = bg?.slots.find((d) => d.spec.template.metadata.labels.version === bg.active);
+const scaled = (v, replicas, up) => (v === undefined ? scaled('25%', replicas, up) : typeof v === 'number' ? v : (up ? Math.ceil : Math.floor)((Number(v.replace('%', '')) * replicas) / 100));
+
+async function rollWatched(t, d, floor, loop, want, act) {
+  let lowest = Infinity;
+  const stop = await observe(`/api/v1/namespaces/${nsOf(d)}/pods?${labelQuery(d.spec.selector.matchLabels)}`, (pods) => (lowest = Math.min(lowest, pods.filter(isReady).length)));
+  try {
+    await act();
+    await rolloutStatus(d, '300s');
+    await eventually(`every answer is ${want}`, () => loop.sequence.slice(-20).every((l) => l === `ok ${want}`) && loop.sequence.length > 20, { timeoutMs: 60_000 });
+  } finally {
+    await stop();
+  }
+  return lowest;
+}
+
+test(`rolling update to :${NEW_TAG} under load: zero failed requests, maxUnavailable held; rollout undo the same`, { skip: target ? false : 'no active web Deployment' }, async (t) => {
+  const ns = nsOf(target);
+  const name = target.metadata.name;
+  const live = await getJson(['get', 'deployment', name, '-n', ns]);
+  const replicas = live.spec.replicas;
+  const ru = live.spec.strategy.rollingUpdate || {};
+  const maxUnavailable = scaled(ru.maxUnavailable, replicas, false) || (scaled(ru.maxSurge, replicas, true) === 0 ? 1 : 0);
+  const floor = replicas - maxUnavailable;
+  const { name: container, image: original } = live.spec.template.spec.containers[0];
+  const updated = original.replace(/:[^:/]+$/, `:${NEW_TAG}`);
+  const [fromV, toV] = [`nginx/${nginxVersion(original)}`, `nginx/${nginxVersion(updated)}`];
+  const client = await clientPod(ingressNamespacesFor(ns, target.spec.template.metadata.labels)[0], `e2e-roll-${ns}`);
+  const url = `http://${fqdn(bg.svc.metadata.name, ns)}/`;
+
+  for (const [label, want, act] of [
+    [`update ${original} -> ${updated}`, toV, () => kubectl(['set', 'image', `deployment/${name}`, `${container}=${updated}`, '-n', ns])],
+    ['rollout undo', fromV, () => kubectl(['rollout', 'undo', `deployment/${name}`, '-n', ns])],
+  ]) {
+    const loop = requestLoop(client, url, { intervalMs: 50 });
+    await loop.waitFor(10);
+    const lowest = await rollWatched(t, target, floor, loop, want, act);
+    const r = await loop.stop();
+    t.diagnostic(`${label}: fewest Ready ${lowest} (floor ${floor} = ${replicas} - ${maxUnavailable}); ${r.total} requests, ${r.failed} failed: ${[...r.byClass].map(([k, v]) => `${v}x ${k}`).join(', ')}`);
+    assert.ok(lowest >= floor, `${label}: ${lowest} Ready pods seen, below ${floor}`);
+    assert.equal(r.failed, 0, `${label}: ${r.failed} of ${r.total} requests failed`);
+  }
+  const final = await getJson(['get', 'deployment', name, '-n', ns]);
+  assert.equal(final.spec.template.spec.containers[0].image, original);
+});
