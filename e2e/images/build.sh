@@ -98,6 +98,8 @@ build_one() { # build_one REF RECIPE ARG -> $OUT/<file>.tar
     coredns)
       [[ -x $COREDNS_BIN/coredns ]] || fail "coredns binary missing: run bash e2e/build.sh"
       cp "$COREDNS_BIN/coredns" "$w/fs/coredns"
+      # e2e/build.sh builds it with cgo (dynamically linked): add the loader and libraries it names, from Debian's libc6
+      for lib in $(ldd "$COREDNS_BIN/coredns" | grep -o '/[^ ]*'); do mkdir -p "$w/fs$(dirname "$lib")"; cp -L "$lib" "$w/fs$lib"; done
       layer "$w/fs" "$w/l1.tar"
       image "$file" "$ref" '{"Entrypoint":["/coredns"],"ExposedPorts":{"53/tcp":{},"53/udp":{}}}' "$w/l1.tar" ;;
     *) fail "unknown recipe '$recipe' for $ref" ;;

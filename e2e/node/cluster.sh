@@ -38,7 +38,7 @@ case $cmd in
     NETNS=kubecraft-$(head -c4 /dev/urandom | od -An -tx1 | tr -d ' \n')
     echo "$NETNS" >"$NODE_STATE/netns"; echo "$NODES" >"$NODE_STATE/nodes"
     NODE_MANIFESTS=$E2E_DIR/../dist
-    on_fail() { local rc=$?; trap - EXIT INT TERM; (( rc == 0 )) && exit 0; nlog "up failed: undoing every change"; node_down || true; exit "$rc"; }
+    on_fail() { local rc=$?; trap '' INT TERM; trap - EXIT; (( rc == 0 )) && exit 0; nlog "up failed: undoing every change"; node_down || true; exit "$rc"; }
     trap on_fail EXIT; trap 'exit 130' INT; trap 'exit 143' TERM
     # the components must outlive this shell (and its terminal): each runs in its own session
     start_ns() { local name=$1 bin=$2; shift 2

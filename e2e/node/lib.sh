@@ -525,15 +525,32 @@ runtime_cleanup() { # kills every container and sandbox of every node's containe
     done
   done
   stop_recorded_by_name 'containerd-*'
-  # shims (started by containerd, their PIDs recorded by containerd in its state directory) that outlived it
+  # shims that outlived containerd: their PIDs as containerd recorded them (shim.pid), and any process whose command
+  # line names this run's own containerd socket (a path unique to this run)
+  local pids=() p
   for shim in "$NODE_STATE"/node-*/containerd/state/io.containerd.runtime.v2.task/*/*/shim.pid; do
-    [[ -f $shim ]] || continue
-    stop_pid "$(cat "$shim")" containerd-shim "$(command -v containerd-shim-runc-v2)" 5
+    [[ -f $shim ]] && pids+=("$(cat "$shim")")
   done
-  for shim in "$NODE_STATE"/node-*/containerd/state/io.containerd.runtime.v2.task/*/*/init.pid; do
-    [[ -f $shim ]] || continue
-    local p; p=$(cat "$shim"); [[ -d /proc/$p ]] && [[ $(cat "/proc/$p/cgroup" 2>/dev/null) == *"/$NETNS-node-"* ]] && kill -KILL "$p" 2>/dev/null
+  for p in $(run_pids); do pids+=("$p"); done
+  for p in "${pids[@]}"; do stop_pid "$p" containerd-shim "$(command -v containerd-shim-runc-v2)" 5; done
+  kill_cgroup_procs
+}
+
+run_pids() { # PIDs of processes whose command line names this run's node state (containerd's shims: -address <it>)
+  local p
+  for p in /proc/[0-9]*; do
+    [[ ${p#/proc/} == "$$" || ${p#/proc/} == "$BASHPID" ]] && continue
+    grep -qaF -- "$NODE_STATE/node-" "$p/cmdline" 2>/dev/null && echo "${p#/proc/}"
   done
+  true
+}
+
+kill_cgroup_procs() { # SIGKILL every process still in this run's pod cgroups (only container processes live there)
+  local f p n=0
+  for f in $(find /sys/fs/cgroup/pids/"$NETNS"-node-* -name cgroup.procs 2>/dev/null); do
+    while read -r p; do [[ -n $p ]] && kill -KILL "$p" 2>/dev/null && n=$((n + 1)); done <"$f"
+  done
+  (( n == 0 )) || { nlog "killed $n container processes left in the pod cgroups"; sleep 0.5; }
   true
 }
 
@@ -617,6 +634,7 @@ verify_clean() { # after node_down: no recorded process, no netns, no mount, no 
     [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == "$(readlink -f "$bin")" ]] && { nlog "LEFT: $name pid $pid still runs"; bad=1; }
   done <"$NODE_STATE/changes"
   [[ -e /run/netns/$NETNS ]] && { nlog "LEFT: network namespace $NETNS"; bad=1; }
+  for pid in $(run_pids); do nlog "LEFT: pid $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" | cut -c1-120))"; bad=1; done
   for c in /sys/fs/cgroup/*/"$NETNS"-*; do [[ -d $c ]] && { nlog "LEFT: cgroup $c"; bad=1; }; done
   return $bad
 }

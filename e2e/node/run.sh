@@ -57,14 +57,15 @@ report_rss() { # peak RSS (VmHWM) of every node component still running, into th
 }
 on_exit() {
   local rc=$?
-  trap - EXIT INT TERM
+  trap '' INT TERM # the cleanup must finish: a second Ctrl-C or SIGTERM does not cut it short
+  trap - EXIT
   if [[ -n $TEST_PID ]] && kill -0 "$TEST_PID" 2>/dev/null; then kill -TERM -- "-$TEST_PID" 2>/dev/null || true; sleep 0.5; fi
   if [[ -f $NODE_STATE/changes ]]; then
     (( rc == 0 )) || diagnose
     report_rss || true
     local t0=$(date +%s)
     if node_down; then nlog "host restored in $(( $(date +%s) - t0 ))s"
-    else nlog "FAIL step cleanup: some changes could not be undone (LEFT lines above)"; rc=${rc/#0/1}; fi
+    else nlog "FAIL step cleanup: some changes could not be undone (LEFT lines above)"; (( rc != 0 )) || rc=1; fi
   fi
   exit "$rc"
 }
