@@ -57,7 +57,7 @@ export E2E_KUBECTL
 
 log "suite on $E2E_MANIFESTS"
 t0=$(date +%s)
-setsid node --test --test-concurrency=1 "$E2E_DIR"/test/*.test.mjs &
+setsid node --test --test-concurrency=1 "$E2E_DIR"/test/*.test.mjs 9>&- &
 TEST_PID=$!
 rc=0; wait "$TEST_PID" || rc=$?
 TEST_PID=

@@ -81,7 +81,7 @@ t0=$(date +%s)
 # shellcheck disable=SC2206 # a glob list by design
 tests=(${E2E_NODE_TESTS:-$E2E_DIR/node/test/*.test.mjs})
 [[ " ${tests[*]} " == *"/01-"* ]] || tests=("$E2E_DIR"/node/test/01-*.test.mjs "${tests[@]}")
-setsid node --test --test-concurrency=1 "${tests[@]}" &
+setsid node --test --test-concurrency=1 "${tests[@]}" 9>&- &
 TEST_PID=$!
 rc=0; wait "$TEST_PID" || rc=$?
 TEST_PID=

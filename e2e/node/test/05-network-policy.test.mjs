@@ -6,7 +6,7 @@
 //             one namespace's web -> the other namespace's api, a client in an unrelated namespace -> web
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { clientPod, exec, fqdn, getJson, ingressNamespacesFor, isReady, kinds, namespaces, nsOf, podHandle, sleep } from './helpers.mjs';
+import { clientPod, eventually, exec, fqdn, getJson, ingressNamespacesFor, isReady, kinds, namespaces, nsOf, podHandle } from './helpers.mjs';
 
 const ready = async (ns, name) => (await getJson(['get', 'pods', '-n', ns, '-l', `app.kubernetes.io/name=${name}`])).items.filter(isReady);
 const handle = (p) => podHandle(p.metadata.namespace, p.metadata.name, p.spec.containers[0].name);
@@ -23,36 +23,36 @@ for (const ns of nsList) {
     const allowedNs = ingressNamespacesFor(ns, webLabels)[0];
     const ingress = await clientPod(allowedNs, `e2e-np-${ns}`);
     const stranger = await clientPod('e2e-unrelated', `e2e-np-${ns}`);
-    const results = [];
-    const check = async (label, got, want) => {
-      results.push(`${want ? 'allow' : 'deny '} ${label}: ${got === want ? 'ok' : 'WRONG'}`);
-      assert.equal(got, want, `${label}: expected ${want ? 'connected' : 'blocked'}, got ${got ? 'connected' : 'blocked'}`);
-    };
-    // wired
-    await check(`${allowedNs} -> web:8080`, await ingress.tcp(web.status.podIP, 8080), true);
-    await check(`${allowedNs} -> ${fqdn('web', ns)}:80`, (await ingress.http(`http://${fqdn('web', ns)}/`)).ok, true);
-    await check('web -> api:9898', await handle(web).tcp(api.status.podIP, 9898), true);
-    await check('api -> db-0:5432', await handle(api).tcp(dbHost(0), 5432), true);
-    // unwired
-    await check('web -> db-0:5432', await handle(web).tcp(dbHost(0), 5432), false);
-    await check(`${allowedNs} -> api:9898`, await ingress.tcp(api.status.podIP, 9898), false);
-    await check('e2e-unrelated -> web:8080', await stranger.tcp(web.status.podIP, 8080), false);
-    await check('e2e-unrelated -> api:9898', await stranger.tcp(api.status.podIP, 9898), false);
-    if ((db.spec.replicas ?? 1) > 1) await check('api -> db-1:5432', await handle(api).tcp(dbHost(1), 5432), false);
+    // every check runs at once (a blocked connect waits for its timeout); each is [label, promise of connected, wanted]
+    const checks = [];
+    const check = (label, connected, want) => checks.push([label, connected, want]);
     // api -> db-0 on an unwired port where something listens: perl (in the postgres image) serves port 15432
+    const dbc = db.spec.template.spec.containers[0].name;
     const listener = exec(ns, `${db.metadata.name}-0`, ['perl', '-MIO::Socket::INET', '-e',
-      'my $s = IO::Socket::INET->new(LocalPort => 15432, Listen => 5, ReuseAddr => 1) or die "listen: $!"; alarm 40; while (my $c = $s->accept) { close $c }'], { container: db.spec.template.spec.containers[0].name, timeoutMs: 60_000 });
-    await sleep(1500);
-    const db0 = (await getJson(['get', 'pod', '-n', ns, `${db.metadata.name}-0`]));
-    const selfProbe = await exec(ns, `${db.metadata.name}-0`, ['perl', '-MIO::Socket::INET', '-e', 'IO::Socket::INET->new(PeerAddr => "127.0.0.1:15432", Timeout => 3) or exit 1'], { container: db.spec.template.spec.containers[0].name });
-    assert.equal(selfProbe.code, 0, 'the probe listener on db-0:15432 is not up');
-    await check('api -> db-0:15432 (listening, not wired)', await handle(api).tcp(db0.status.podIP, 15432), false);
-    // across namespaces: the other namespace's web -> this namespace's api
+      'my $s = IO::Socket::INET->new(LocalPort => 15432, Listen => 5, ReuseAddr => 1) or die "listen: $!"; alarm 15; while (my $c = $s->accept) { close $c }'], { container: dbc, timeoutMs: 60_000 });
+    const db0 = await getJson(['get', 'pod', '-n', ns, `${db.metadata.name}-0`]);
+    await eventually('the probe listener on db-0:15432', async () => (await exec(ns, `${db.metadata.name}-0`, ['perl', '-MIO::Socket::INET', '-e', 'IO::Socket::INET->new(PeerAddr => "127.0.0.1:15432", Timeout => 3) or exit 1'], { container: dbc })).code === 0, { timeoutMs: 15_000, intervalMs: 300 });
+    // wired
+    check(`${allowedNs} -> web:8080`, ingress.tcp(web.status.podIP, 8080), true);
+    check(`${allowedNs} -> ${fqdn('web', ns)}:80`, ingress.http(`http://${fqdn('web', ns)}/`).then((r) => r.ok), true);
+    check('web -> api:9898', handle(web).tcp(api.status.podIP, 9898), true);
+    check('api -> db-0:5432', handle(api).tcp(dbHost(0), 5432), true);
+    // unwired
+    check('web -> db-0:5432', handle(web).tcp(dbHost(0), 5432), false);
+    check(`${allowedNs} -> api:9898`, ingress.tcp(api.status.podIP, 9898), false);
+    check('e2e-unrelated -> web:8080', stranger.tcp(web.status.podIP, 8080), false);
+    check('e2e-unrelated -> api:9898', stranger.tcp(api.status.podIP, 9898), false);
+    if ((db.spec.replicas ?? 1) > 1) check('api -> db-1:5432', handle(api).tcp(dbHost(1), 5432), false);
+    check('api -> db-0:15432 (listening, not wired)', handle(api).tcp(db0.status.podIP, 15432), false);
     for (const other of nsList.filter((n) => n !== ns)) {
       const [otherWeb] = await ready(other, 'web');
-      if (otherWeb) await check(`${other}/web -> ${ns}/api:9898`, await handle(otherWeb).tcp(api.status.podIP, 9898), false);
+      if (otherWeb) check(`${other}/web -> ${ns}/api:9898`, handle(otherWeb).tcp(api.status.podIP, 9898), false);
     }
-    await listener; // alarm ends it
+    const got = await Promise.all(checks.map(([, p]) => p));
+    const results = checks.map(([label, , want], i) => `${want ? 'allow' : 'deny '} ${label}: ${got[i] === want ? 'ok' : 'WRONG'}`);
+    const wrong = checks.filter(([, , want], i) => got[i] !== want).map(([label, , want]) => `${label} (expected ${want ? 'connected' : 'blocked'})`);
+    assert.deepEqual(wrong, [], `wrong: ${wrong.join('; ')}`);
+    await listener; // its alarm ends it
     t.diagnostic(results.join('; '));
   });
 

@@ -20,7 +20,7 @@ async function readBack() {
   const pods = (await getJson(['get', 'pods', '-n', NS, '-l', 'app.kubernetes.io/name=echo'])).items.filter(isReady);
   return Promise.all(pods.map(async (p) => ({
     uid: p.metadata.uid,
-    env: (await execOk(NS, p.metadata.name, ['printenv', 'PODINFO_UI_MESSAGE'])).trim(),
+    env: (await execOk(NS, p.metadata.name, ['sh', '-c', 'echo "$PODINFO_UI_MESSAGE"'])).trim(),
     file: (await execOk(NS, p.metadata.name, ['cat', '/etc/echo/MESSAGE'])).trim(),
   })));
 }
