@@ -27,13 +27,19 @@ load_state() {
 case $cmd in
   up)
     if [[ -f $NODE_STATE/netns ]]; then
-      load_state; nlog "already up: export KUBECONFIG=$NODE_STATE/kubeconfig (npm run cluster -- down to stop it)"; exit 0
+      wanted=$NODES; load_state
+      if [[ -e /run/netns/$NETNS ]]; then nlog "already up: export KUBECONFIG=$NODE_STATE/kubeconfig (npm run cluster -- down to stop it)"; exit 0; fi
+      nlog "stale state in $NODE_STATE (its network namespace is gone): cleaning it first"; node_down || true
+      NODES=$wanted
     fi
     [[ $NODES =~ ^[1-9]$ ]] || { nlog "--nodes must be 1..9, got '$NODES'"; exit 2; }
     bash "$E2E_DIR/node/build.sh"
     IMAGES_DIR=$(bash "$E2E_DIR/images/build.sh" --dir)
     exec 9>"$LOCK"
-    flock -n 9 || { nlog "FAIL step lock: $LOCK is held (an e2e suite or another cluster runs: npm run cluster -- status)"; exit 1; }
+    if ! flock -n 9; then
+      nlog "waiting for $LOCK (an e2e suite or another cluster holds it; up to ${E2E_LOCK_WAIT:-600}s)"
+      flock -w "${E2E_LOCK_WAIT:-600}" 9 || { nlog "FAIL step lock: $LOCK still held after ${E2E_LOCK_WAIT:-600}s"; exit 1; }
+    fi
     mkdir -p "$NODE_STATE"
     NETNS=kubecraft-$(head -c4 /dev/urandom | od -An -tx1 | tr -d ' \n')
     echo "$NETNS" >"$NODE_STATE/netns"; echo "$NODES" >"$NODE_STATE/nodes"

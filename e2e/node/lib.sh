@@ -180,7 +180,7 @@ containerd_config() { # containerd_config I
   done
   cat >"$d/containerd.toml" <<TOML
 version = 2
-root = "$d/containerd/root"
+root = "$(ct_root "$i")"
 state = "$d/containerd/state"
 disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs",
   "io.containerd.snapshotter.v1.devmapper", "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]
@@ -274,12 +274,37 @@ node_start() { # node_start I: containerd, images, kubelet of node I
   containerd_config "$i"
   kubelet_config "$i"
   cgroup_root "$NETNS-node-$i"
+  ct_root_prepare "$i"
   start_ns "containerd-$i" "$(command -v containerd)" --config "$d/containerd.toml" --log-level warn
   wait_until "containerd-$i" 30 "$NODE_STATE/logs/containerd-$i.log" ctr --address "$d/containerd.sock" version
 }
 
+# containerd's root (content store + unpacked snapshots) of node I is an image cache kept between runs, keyed by the
+# stand-in images: importing and deleting ~1 GB per node each run cost a minute and a half. It holds no container
+# after a run (node_down removes them all, then marks it clean); one that was not marked clean is rebuilt.
+ct_root() { echo "$E2E_CACHE/containerd/$(basename "$IMAGES_DIR")/node-$1"; }
+ct_root_prepare() { # ct_root_prepare I (before containerd starts): keep a clean cache, else start it anew
+  local r; r=$(ct_root "$1")
+  if [[ -f $r/.clean ]]; then rm -f "$r/.clean"; echo cached >"$NODE_STATE/node-$1/images"
+  else rm -rf --one-file-system "$r"; mkdir -p "$r"; echo import >"$NODE_STATE/node-$1/images"; fi
+  record ct-root "$1" "$r"
+}
+ct_root_release() { # ct_root_release I ROOT (containerd stopped, no container left): drop CRI leftovers, mark clean
+  local i=$1 r=$2
+  [[ -d $r ]] || return 0
+  if [[ -n $(findmnt -rn -o TARGET | grep -F "$r/") ]]; then nlog "containerd cache $r still has mounts: dropping it"; return 0; fi
+  rm -rf "$r"/io.containerd.grpc.v1.cri/sandboxes/* "$r"/io.containerd.grpc.v1.cri/containers/* 2>/dev/null || true
+  [[ -f $NODE_STATE/node-$i/runtime-clean ]] && touch "$r/.clean"
+  true
+}
+
 node_import() { # node_import I: every stand-in image into node I's containerd (k8s.io namespace, unpacked)
-  local i=$1 d=$NODE_STATE/node-$1 img
+  local i=$1 d=$NODE_STATE/node-$1 img n
+  if [[ $(cat "$d/images") == cached ]]; then
+    n=$(ctr --address "$d/containerd.sock" -n k8s.io images ls -q 2>/dev/null | grep -vc '^sha256:')
+    if (( n >= $(node "$E2E_DIR/images/standins.mjs" list | wc -l) )); then return 0; fi
+    nlog "node-$i: the cached image store has $n images: importing"
+  fi
   for img in "$IMAGES_DIR"/*.tar; do
     ctr --address "$d/containerd.sock" -n k8s.io images import "$img" >>"$NODE_STATE/logs/import-$i.log" 2>&1 \
       || { nfail "image-import" "ctr import of $(basename "$img") into node-$i failed" "$NODE_STATE/logs/import-$i.log"; return 1; }
@@ -469,13 +494,14 @@ node_up() { # node_up: everything, in order; fails with one line naming the step
   node_netns
   node_pki
   node_control_plane
+  nlog "control plane ready ($(( $(date +%s) - t0 ))s)"
   kc=("$K8S_BIN/kubectl" --kubeconfig "$NODE_STATE/kubeconfig")
   for ((i = 1; i <= NODES; i++)); do node_start "$i"; done
-  local pids=() rc=0
+  local pids=() rc=0 t1=$(date +%s)
   for ((i = 1; i <= NODES; i++)); do node_import "$i" & pids+=($!); done
   for p in "${pids[@]}"; do wait "$p" || rc=1; done
   (( rc == 0 )) || return 1
-  nlog "images imported into $NODES containerd(s) ($(( $(date +%s) - t0 ))s)"
+  nlog "images in $NODES containerd(s): $(cat "$NODE_STATE"/node-*/images | sort | uniq -c | xargs) in $(( $(date +%s) - t1 ))s ($(( $(date +%s) - t0 ))s)"
   for ((i = 1; i <= NODES; i++)); do kubelet_start "$i"; done
   # kube-proxy and kube-router look their node up at start: after the kubelets registered
   wait_until "node-register" 120 "$NODE_STATE/logs/kubelet-1.log" bash -c "[[ \$(${kc[*]} get nodes -o name | wc -l) == $NODES ]]"
@@ -498,32 +524,39 @@ stop_pid() { # stop_pid PID NAME BIN [TIMEOUT_S]: TERM, wait, KILL; only if /pro
   nlog "$name (pid $pid) ignored SIGTERM for ${t}s: SIGKILL"; kill -KILL "$pid" 2>/dev/null || true
 }
 
-stop_recorded_by_name() { # stop_recorded_by_name NAME_PATTERN...: the recorded PIDs whose recorded name matches
-  local kind pid name bin p
+stop_recorded_by_name() { # stop_recorded_by_name NAME_PATTERN...: TERM all matching recorded PIDs at once, wait, KILL
+  local kind pid name bin p alive=() i
   while read -r kind pid name bin; do
     [[ $kind == pid ]] || continue
     for p in "$@"; do
       # shellcheck disable=SC2053 # glob match on the recorded name
-      if [[ $name == $p ]]; then stop_pid "$pid" "$name" "$bin" 15; fi
+      if [[ $name == $p && $(readlink "/proc/$pid/exe" 2>/dev/null) == "$(readlink -f "$bin")" ]]; then
+        kill -TERM "$pid" 2>/dev/null && alive+=("$pid:$name")
+      fi
     done
   done <"$NODE_STATE/changes"
+  for ((i = 0; i < 75 && ${#alive[@]} > 0; i++)); do
+    local still=() e
+    for e in "${alive[@]}"; do kill -0 "${e%%:*}" 2>/dev/null && still+=("$e"); done
+    alive=("${still[@]}")
+    (( ${#alive[@]} == 0 )) || sleep 0.2
+  done
+  for e in "${alive[@]}"; do nlog "${e#*:} (pid ${e%%:*}) ignored SIGTERM for 15s: SIGKILL"; kill -KILL "${e%%:*}" 2>/dev/null || true; done
 }
 
 runtime_cleanup() { # kills every container and sandbox of every node's containerd, then containerd itself
   local i d sock id shim
-  for d in "$NODE_STATE"/node-*; do
-    sock=$d/containerd.sock
-    [[ -S $sock ]] || continue
-    for id in $(timeout 20 ctr --address "$sock" -n k8s.io tasks ls -q 2>/dev/null); do
-      timeout 10 ctr --address "$sock" -n k8s.io tasks kill -s SIGKILL "$id" >/dev/null 2>&1 || true
-    done
-    for id in $(timeout 20 ctr --address "$sock" -n k8s.io tasks ls -q 2>/dev/null); do
-      timeout 10 ctr --address "$sock" -n k8s.io tasks rm -f "$id" >/dev/null 2>&1 || true
-    done
-    for id in $(timeout 20 ctr --address "$sock" -n k8s.io containers ls -q 2>/dev/null); do
-      timeout 10 ctr --address "$sock" -n k8s.io containers rm "$id" >/dev/null 2>&1 || true
-    done
-  done
+  node_runtime_clean() { # one node: SIGKILL every task, remove tasks and containers (each step in parallel)
+    local d=$1 sock=$1/containerd.sock c=(timeout 20 ctr --address "$1/containerd.sock" -n k8s.io) id
+    for id in $("${c[@]}" tasks ls -q 2>/dev/null); do "${c[@]}" tasks kill -s SIGKILL "$id" >/dev/null 2>&1 & done; wait
+    for id in $("${c[@]}" tasks ls -q 2>/dev/null); do "${c[@]}" tasks rm -f "$id" >/dev/null 2>&1 & done; wait
+    for id in $("${c[@]}" containers ls -q 2>/dev/null); do "${c[@]}" containers rm "$id" >/dev/null 2>&1 & done; wait
+    # the image cache may be kept only if containerd answered and holds no container any more
+    if "${c[@]}" containers ls -q >"$d/containers-left" 2>/dev/null && [[ ! -s $d/containers-left ]]; then touch "$d/runtime-clean"; fi
+  }
+  local jobs=() j
+  for d in "$NODE_STATE"/node-*; do [[ -S $d/containerd.sock ]] || continue; node_runtime_clean "$d" & jobs+=($!); done
+  for j in "${jobs[@]}"; do wait "$j"; done # (a bare `wait` would also wait for the components this shell started)
   stop_recorded_by_name 'containerd-*'
   # shims that outlived containerd: their PIDs as containerd recorded them (shim.pid), and any process whose command
   # line names this run's own containerd socket (a path unique to this run)
@@ -592,18 +625,22 @@ node_down() { # undoes every recorded change, in reverse order; safe to call twi
       pid) stop_pid "$a" "$b" "$c" 5 ;;
       cgroup) undo_cgroup "$a" ;;
       netns) ip netns del "$a" 2>/dev/null || true ;;
+      ct-root) ct_root_release "$a" "$b" ;;
       sysctls) restore_sysctls "$a" ;;
       host-leftovers) undo_host_leftovers ;;
       dir) rm -rf --one-file-system "$a" 2>/dev/null || true ;;
       state-dir) : ;; # removed last
     esac
   done < <(tac "$NODE_STATE/changes")
+  local t4=$SECONDS
   verify_clean || failed=1
+  local t5=$SECONDS
   if [[ ${E2E_KEEP_STATE:-0} == 1 ]]; then nlog "kept $NODE_STATE"
   else
     findmnt -rn -o TARGET | grep -qF "$NODE_STATE/" && { nlog "mounts remain under $NODE_STATE: not removing it"; failed=1; } \
       || rm -rf --one-file-system "$NODE_STATE"
   fi
+  nlog "down: host changes $((t4 - t3))s, verify $((t5 - t4))s, state directory $((SECONDS - t5))s"
   return $failed
 }
 
