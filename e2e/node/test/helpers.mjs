@@ -118,11 +118,12 @@ export async function psql(ns, pod, sql, { user = 'shop', db = 'shop', container
 }
 
 /**
- * Continuous HTTP requests from a pod to `url` (one every `intervalMs`) in a shell loop inside the pod, streamed
- * back line by line. Each answer is classified by `classify(headers, status)` (default: the Server header).
- * Returns { stop(): Promise<{ total, failed, byClass: Map, sequence: string[] }> }.
+ * Continuous HTTP requests from a pod to `url` (one every `intervalMs`; a request fails when it gets no answer in
+ * `timeoutS`, 10 s: slow answers on a loaded 2-core machine are not failures) in a shell loop inside the pod, streamed
+ * back line by line: `ok <Server header>` or `fail <wget/timeout exit code>` (143: no answer in time).
+ * Returns { sequence, waitFor(n), stop(): Promise<{ total, failed, byClass: Map, sequence: string[] }> }.
  */
-export function requestLoop(client, url, { intervalMs = 100, timeoutS = 3 } = {}) {
+export function requestLoop(client, url, { intervalMs = 100, timeoutS = 10 } = {}) {
   const script = `
     i=0
     while [ ! -e /tmp/e2e-stop-$$ ] && [ $i -lt 100000 ]; do
