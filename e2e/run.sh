@@ -42,13 +42,8 @@ if [[ ${E2E_USE_EXISTING_CLUSTER:-0} == 1 ]]; then
   [[ -n ${E2E_DNS_SERVER:-} ]] || log "E2E_DNS_SERVER not set: the DNS tests are skipped"
 else
   bash "$E2E_DIR/build.sh"
-  # the host lock shared with the real-node suite and `npm run cluster`: one cluster run at a time on this machine
-  # (the started components inherit the descriptor, so the lock is held until the last of them has stopped)
-  exec 9>"${E2E_LOCK:-/tmp/kubecraft-cluster.lock}"
-  if ! flock -n 9; then
-    log "waiting for ${E2E_LOCK:-/tmp/kubecraft-cluster.lock} (another e2e run or 'npm run cluster -- up' holds it; up to ${E2E_LOCK_WAIT:-1800}s)"
-    flock -w "${E2E_LOCK_WAIT:-1800}" 9 || { log "FAIL step lock: still held after ${E2E_LOCK_WAIT:-1800}s"; exit 1; }
-  fi
+  # the host lock shared with the real-node suite and `npm run cluster` (e2e/lib/lock.sh)
+  source "$E2E_DIR/lib/lock.sh"; lock_host "${E2E_LOCK_WAIT:-1800}"
   cluster_up
   export KUBECONFIG=$E2E_STATE/kubeconfig E2E_DNS_SERVER=127.0.0.1:$DNS_PORT
   E2E_KUBECTL=$K8S_BIN/kubectl

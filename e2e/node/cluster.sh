@@ -9,7 +9,6 @@ set -euo pipefail
 source "$(dirname "$0")/../lib/env.sh"
 source "$E2E_DIR/node/lib.sh"
 NODE_STATE=${KUBECRAFT_CLUSTER_STATE:-/tmp/kubecraft-cluster}
-LOCK=${E2E_LOCK:-/tmp/kubecraft-cluster.lock}
 cmd=${1:-}; shift || true
 NODES=2
 while (( $# )); do
@@ -35,11 +34,7 @@ case $cmd in
     [[ $NODES =~ ^[1-9]$ ]] || { nlog "--nodes must be 1..9, got '$NODES'"; exit 2; }
     bash "$E2E_DIR/node/build.sh"
     IMAGES_DIR=$(bash "$E2E_DIR/images/build.sh" --dir)
-    exec 9>"$LOCK"
-    if ! flock -n 9; then
-      nlog "waiting for $LOCK (an e2e suite or another cluster holds it; up to ${E2E_LOCK_WAIT:-600}s)"
-      flock -w "${E2E_LOCK_WAIT:-600}" 9 || { nlog "FAIL step lock: $LOCK still held after ${E2E_LOCK_WAIT:-600}s"; exit 1; }
-    fi
+    source "$E2E_DIR/lib/lock.sh"; lock_host "${E2E_LOCK_WAIT:-600}"
     mkdir -p "$NODE_STATE"
     NETNS=kubecraft-$(head -c4 /dev/urandom | od -An -tx1 | tr -d ' \n')
     echo "$NETNS" >"$NODE_STATE/netns"; echo "$NODES" >"$NODE_STATE/nodes"

@@ -22,12 +22,7 @@ bash "$E2E_DIR/node/build.sh"
 IMAGES_DIR=$(bash "$E2E_DIR/images/build.sh" --dir)
 
 # 3. the host lock: one cluster run at a time on this machine (the kwok suite and `npm run cluster` take it too)
-LOCK=${E2E_LOCK:-/tmp/kubecraft-cluster.lock}
-exec 9>"$LOCK"
-if ! flock -n 9; then
-  nlog "waiting for $LOCK (another e2e run or 'npm run cluster -- up' holds it; up to ${E2E_LOCK_WAIT:-1800}s)"
-  flock -w "${E2E_LOCK_WAIT:-1800}" 9 || { nlog "FAIL step lock: $LOCK still held after ${E2E_LOCK_WAIT:-1800}s"; exit 1; }
-fi
+source "$E2E_DIR/lib/lock.sh"; lock_host "${E2E_LOCK_WAIT:-1800}"
 
 NODE_STATE=$(mktemp -d "${TMPDIR:-/tmp}/kubecraft-node.XXXXXX")
 NETNS=kubecraft-${NODE_STATE##*.}
