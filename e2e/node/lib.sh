@@ -570,10 +570,10 @@ runtime_cleanup() { # kills every container and sandbox of every node's containe
 }
 
 run_pids() { # PIDs of processes whose command line names this run's node state (containerd's shims: -address <it>)
-  local p
-  for p in /proc/[0-9]*; do
-    [[ ${p#/proc/} == "$$" || ${p#/proc/} == "$BASHPID" ]] && continue
-    grep -qaF -- "$NODE_STATE/node-" "$p/cmdline" 2>/dev/null && echo "${p#/proc/}"
+  local f p
+  for f in $(grep -laF -- "$NODE_STATE/node-" /proc/[0-9]*/cmdline 2>/dev/null); do
+    p=${f#/proc/}; p=${p%/cmdline}
+    [[ $p == "$$" || $p == "$BASHPID" ]] || echo "$p"
   done
   true
 }
