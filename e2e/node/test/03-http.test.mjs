@@ -11,7 +11,7 @@ for (const bg of blueGreen()) {
   const webLabels = bg.slots[0]?.spec.template.metadata.labels || {};
   const clientNs = ingressNamespacesFor(bg.ns, webLabels)[0];
   test(`${bg.ns}: web answers through ${fqdn(bg.svc.metadata.name, bg.ns)} with the active version, each preview with its own`, { skip: clientNs ? false : 'no namespace admitted to web' }, async (t) => {
-    const client = await clientPod(clientNs, `e2e-client-${bg.ns}`);
+    const client = await clientPod(clientNs);
     const r = await client.http(`http://${fqdn(bg.svc.metadata.name, bg.ns)}/`);
     assert.ok(r.ok, `GET via the stable Service failed: ${r.error}`);
     assert.match(r.body, /nginx/i);

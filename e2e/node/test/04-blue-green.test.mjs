@@ -15,7 +15,7 @@ test('blue/green switch and rollback under continuous requests, zero failures', 
   assert.notEqual(from, to, 'the two slots run the same version: the switch would be invisible');
   const clientNs = ingressNamespacesFor(bg.ns, bg.slots[0].spec.template.metadata.labels)[0];
   assert.ok(clientNs, 'no namespace is admitted to the web pods');
-  const client = await clientPod(clientNs, `e2e-bg-${bg.ns}`);
+  const client = await clientPod(clientNs);
   const url = `http://${fqdn(bg.svc.metadata.name, bg.ns)}/`;
   const switched = await synthWithActive(other);
 

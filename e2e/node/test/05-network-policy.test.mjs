@@ -21,8 +21,8 @@ for (const ns of nsList) {
     const dbHost = (i) => `${db.metadata.name}-${i}.${db.spec.serviceName}.${ns}.svc.cluster.local`;
     const webLabels = web.metadata.labels;
     const allowedNs = ingressNamespacesFor(ns, webLabels)[0];
-    const ingress = await clientPod(allowedNs, `e2e-np-${ns}`);
-    const stranger = await clientPod('e2e-unrelated', `e2e-np-${ns}`);
+    const ingress = await clientPod(allowedNs);
+    const stranger = await clientPod('e2e-unrelated');
     // every check runs at once (a blocked connect waits for its timeout); each is [label, promise of connected, wanted]
     const checks = [];
     const check = (label, connected, want) => checks.push([label, connected, want]);

@@ -37,7 +37,7 @@ test(`rolling update to :${NEW_TAG} under load keeps maxUnavailable; rollout und
   const { name: container, image: original } = live.spec.template.spec.containers[0];
   const updated = original.replace(/:[^:/]+$/, `:${NEW_TAG}`);
   const [fromV, toV] = [`nginx/${nginxVersion(original)}`, `nginx/${nginxVersion(updated)}`];
-  const client = await clientPod(ingressNamespacesFor(ns, target.spec.template.metadata.labels)[0], `e2e-roll-${ns}`);
+  const client = await clientPod(ingressNamespacesFor(ns, target.spec.template.metadata.labels)[0]);
   const url = `http://${fqdn(bg.svc.metadata.name, ns)}/`;
   try {
     for (const [label, want, act] of [

@@ -12,7 +12,7 @@ let deleteFailures; // set by the first test
 
 test('a killed container restarts, a deleted pod is replaced, traffic continues', { skip: target ? false : 'no web Deployment' }, async (t) => {
   const ns = nsOf(target);
-  const client = await clientPod(ingressNamespacesFor(ns, target.spec.template.metadata.labels)[0], `e2e-heal-${ns}`);
+  const client = await clientPod(ingressNamespacesFor(ns, target.spec.template.metadata.labels)[0]);
   const loop = requestLoop(client, `http://${fqdn(bg.svc.metadata.name, ns)}/`, { intervalMs: 50 });
   await loop.waitFor(10);
 

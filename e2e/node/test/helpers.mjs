@@ -54,9 +54,10 @@ export async function ensureNamespace(ns, labels = {}) {
 
 /**
  * A long-running client pod (busybox stand-in, restricted-compliant) in `ns` with `labels`; waits until Ready.
+ * Idempotent: the default name is shared by every test file, so a namespace's client starts once per run.
  * Returns { ns, name, exec(cmd), http(url), tcp(host, port) }.
  */
-export async function clientPod(ns, name, { labels = {}, image = CLIENT_IMAGE, nodeName } = {}) {
+export async function clientPod(ns, name = 'e2e-client', { labels = {}, image = CLIENT_IMAGE, nodeName } = {}) {
   await ensureNamespace(ns);
   const pod = {
     apiVersion: 'v1',
