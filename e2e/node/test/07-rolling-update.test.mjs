@@ -13,7 +13,14 @@ const scaled = (v, replicas, up) => (v === undefined ? scaled('25%', replicas, u
 
 async function rollWatched(t, d, floor, loop, want, act) {
   let lowest = Infinity;
-  const stop = await observe(`/api/v1/namespaces/${nsOf(d)}/pods?${labelQuery(d.spec.selector.matchLabels)}`, (pods) => (lowest = Math.min(lowest, pods.filter(isReady).length)));
+  const stop = await observe(`/api/v1/namespaces/${nsOf(d)}/pods?${labelQuery(d.spec.selector.matchLabels)}`, (pods) => {
+    const ready = pods.filter(isReady).length;
+    if (ready < floor && ready < lowest) {
+      // say which pods were not Ready, and why (a rollout step, or a probe failing on a loaded machine)
+      t.diagnostic(`below ${floor} Ready: ${pods.map((p) => `${p.metadata.name}${p.metadata.deletionTimestamp ? ' (terminating)' : ''}: ${(p.status.conditions || []).filter((c) => c.type === 'Ready').map((c) => `${c.status} ${c.reason || ''} ${c.message || ''}`.trim()).join()} restarts ${(p.status.containerStatuses || []).map((c) => c.restartCount).join()}`).join('; ')}`);
+    }
+    lowest = Math.min(lowest, ready);
+  });
   try {
     await act();
     await rolloutStatus(d, '300s');
