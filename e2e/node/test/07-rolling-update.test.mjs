@@ -69,11 +69,10 @@ test(`rolling update to :${NEW_TAG} under load keeps maxUnavailable; rollout und
   }
 });
 
-// Zero failed requests needs the pod to stay reachable until kube-proxy has dropped it from the Service: the kubelet
-// signals nginx (SIGQUIT: it closes its listener at once) in the same moment the endpoint starts to go away, so a
-// few requests in that window are refused. The library's workloads have no preStop delay yet (see e2e/README.md,
-// "Known gaps"): this test reports the count and is a TODO until they do (E2E_STRICT_ROLLING=1 makes it fail).
-test('rolling update and undo lose no request', { skip: target ? false : 'no active web Deployment', todo: process.env.E2E_STRICT_ROLLING === '1' ? false : 'workloads need a preStop delay (lib)' }, () => {
+// Zero failed requests needs the pod to stay reachable until kube-proxy has dropped it from the Service: without the
+// workloads' shutdown delay (preStop sleep) the kubelet signals nginx (SIGQUIT: it closes its listener at once) in
+// the same moment the endpoint starts to go away, and a few requests in that window are refused or hang.
+test('rolling update and undo lose no request', { skip: target ? false : 'no active web Deployment' }, () => {
   assert.ok(seen.length > 0, 'the rolling update did not run');
   for (const s of seen) assert.equal(s.failed, 0, `${s.label}: ${s.failed} of ${s.total} requests failed`);
 });

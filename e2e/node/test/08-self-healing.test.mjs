@@ -1,7 +1,7 @@
 // 8. Self-healing on real nodes: a container process killed with SIGKILL (through its node's containerd, as a crash
 // or an OOM kill would) is restarted by the kubelet and the pod is Ready again; a deleted pod is replaced by its
 // controller; requests through the stable Service keep being answered (a SIGKILLed container loses the requests in
-// flight on it; a graceful deletion should lose none: the second test, a TODO for now).
+// flight on it; a graceful deletion loses none: the second test).
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { blueGreen, clientPod, eventually, fqdn, getJson, ingressNamespacesFor, isReady, killContainer, kubectl, nsOf, podsOf, requestLoop } from './helpers.mjs';
@@ -45,8 +45,8 @@ test('a killed container restarts, a deleted pod is replaced, traffic continues'
   assert.ok(r.sequence.slice(-20).every((l) => l.startsWith('ok')), 'traffic did not continue');
 });
 
-// Like a rolling update, a graceful pod deletion loses the requests that reach the pod between its stop signal and
-// kube-proxy dropping it: a TODO until the workloads get a preStop delay (see 07 and e2e/README.md).
-test('a graceful pod deletion loses no request', { skip: target ? false : 'no web Deployment', todo: process.env.E2E_STRICT_ROLLING === '1' ? false : 'workloads need a preStop delay (lib)' }, () => {
+// Like a rolling update, a graceful pod deletion loses no request when the workload's shutdown delay (preStop) keeps
+// the pod serving until kube-proxy has dropped it (see 07).
+test('a graceful pod deletion loses no request', { skip: target ? false : 'no web Deployment' }, () => {
   assert.equal(deleteFailures, 0, `${deleteFailures} requests failed while a pod was deleted gracefully`);
 });
