@@ -6,6 +6,8 @@
  *
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/
  */
+import { IConstruct } from 'constructs';
+import { checkLabelValue, checkNameAsLabelValue, checkRecord, fail } from '../internal/validate';
 
 /** The recommended label keys. */
 export const LABEL = {
@@ -123,4 +125,18 @@ function toLabelValue(raw: string, maxLength: number): string | undefined {
     .slice(0, maxLength)
     .replace(/[^A-Za-z0-9]+$/, '');
   return value || undefined;
+}
+
+/**
+ * Validates an identity given as a prop (`identity`): every field is a label value; `name` and `instance` are
+ * required to be non-empty (they select pods) and at most 63 characters.
+ */
+export function checkIdentity(scope: IConstruct, prop: string, id: AppIdentity): void {
+  checkRecord(scope, prop, id);
+  checkNameAsLabelValue(scope, `${prop}.name`, id.name, LABEL.NAME);
+  if (id.name === '') fail(scope, `${prop}.name`, 'must not be empty (it selects pods), got ""');
+  if (id.instance !== undefined) checkNameAsLabelValue(scope, `${prop}.instance`, id.instance, LABEL.INSTANCE);
+  for (const key of ['version', 'component', 'partOf'] as const) {
+    if (id[key] !== undefined) checkLabelValue(scope, `${prop}.${key}`, id[key] as string);
+  }
 }

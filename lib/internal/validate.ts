@@ -265,10 +265,10 @@ export function sizeToQuantity(size: Size): string {
 /** An int-or-percent such as `1` or `25%`. Returns the parsed form. */
 export function checkIntOrPercent(scope: IConstruct, prop: string, value: number | string): { percent: boolean; value: number } {
   if (typeof value === 'number') {
-    checkInt(scope, prop, value, { min: 0 });
+    checkInt32(scope, prop, value, { min: 0 });
     return { percent: false, value };
   }
-  const m = /^([0-9]+)%$/.exec(value);
+  const m = typeof value === 'string' ? /^([0-9]+)%$/.exec(value) : null;
   if (!m || Number(m[1]) > 100) fail(scope, prop, `must be a non-negative integer or a percentage between 0% and 100%, got ${show(value)}`);
   return { percent: true, value: Number(m[1]) };
 }
@@ -280,7 +280,8 @@ export const INT32_MAX = 2147483647;
 
 /** An integer within int32 (and within [min, max] when given). */
 export function checkInt32(scope: IConstruct, prop: string, value: unknown, bounds: { min?: number; max?: number } = {}): asserts value is number {
-  checkInt(scope, prop, value as number, { min: bounds.min ?? -INT32_MAX - 1, max: bounds.max ?? INT32_MAX });
+  checkInt(scope, prop, value as number, bounds);
+  if ((value as number) > INT32_MAX || (value as number) < -INT32_MAX - 1) fail(scope, prop, `must be at most ${INT32_MAX} (an int32), got ${show(value)}`);
 }
 
 /** A string (`nonEmpty`: with at least one non-blank character). */

@@ -418,7 +418,7 @@ describe('run-time type guards (plain JavaScript callers)', () => {
     expect(messageOf(() => v().checkString(scope(), 'name', 5))).toBe("test/web: 'name' must be a string, got 5");
     expect(messageOf(() => v().checkString(scope(), 'name', ' ', { nonEmpty: true }))).toBe('test/web: \'name\' must not be empty, got " "');
     expect(messageOf(() => v().checkBoolean(scope(), 'immutable', 'yes'))).toBe('test/web: \'immutable\' must be true or false, got "yes"');
-    expect(messageOf(() => v().checkInt32(scope(), 'replicas', 2 ** 31, { min: 0 }))).toBe("test/web: 'replicas' must be between 0 and 2147483647, got 2147483648");
+    expect(messageOf(() => v().checkInt32(scope(), 'replicas', 2 ** 31, { min: 0 }))).toBe("test/web: 'replicas' must be at most 2147483647 (an int32), got 2147483648");
     expect(() => v().checkInt32(scope(), 'replicas', 2 ** 31 - 1, { min: 0 })).not.toThrow();
   });
 

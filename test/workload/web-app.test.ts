@@ -226,7 +226,7 @@ describe('WebApp', () => {
 
   test('PodDisruptionBudget: true gives maxUnavailable 1 with the selector labels', () => {
     const pdb = find(build({ disruptionBudget: true }).all(), 'PodDisruptionBudget', 'api');
-    expect(pdb.spec).toEqual({ selector: { matchLabels: SELECTOR }, maxUnavailable: 1 });
+    expect(pdb.spec).toEqual({ selector: { matchLabels: SELECTOR }, maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
     const pdb2 = find(build({ replicas: 3, disruptionBudget: { minAvailable: '50%' } }).all(), 'PodDisruptionBudget', 'api');
     expect(pdb2.spec.minAvailable).toBe('50%');
   });
