@@ -16,6 +16,7 @@ import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../../imports/k8s';
 import { AppIdentity, recommendedLabels } from '../core/labels';
 import { readLocalFile, SecretSource } from './secret-source';
+import { installAppChecks } from '../internal/app-checks';
 import { checkConfigKey, checkDnsLabel, checkDnsSubdomain, checkEnvName, checkLabelKey, checkLabels, checkUnique, fail, show } from '../internal/validate';
 import { namespaceOf } from '../network/wiring';
 
@@ -324,6 +325,7 @@ export class ConfigBundle extends Construct {
 
   constructor(scope: Construct, id: string, props: ConfigBundleProps) {
     super(scope, id);
+    installAppChecks(this);
     checkDnsSubdomain(this, 'name', props.name);
     this.name = props.name;
     this.configMapName = props.configMapName ?? `${props.name}-config`;

@@ -4,6 +4,7 @@ import { ApiObject, App, AppProps, Chart, DependencyGraph, DependencyVertex, Nam
 import { IConstruct } from 'constructs';
 import { installDictionaryChildTables } from '../internal/compat';
 import { KUBERNETES_VERSION_CONTEXT, parseKubernetesVersion, writeKubernetesVersionFile } from './target-version';
+import { installAppChecks } from '../internal/app-checks';
 
 /**
  * Props for {@link KubecraftApp}: cdk8s `AppProps` (`outdir` defaults to `$CDK8S_OUTDIR`, else `dist`) and the
@@ -49,6 +50,7 @@ export class KubecraftApp extends App {
       parseKubernetesVersion(this, 'kubernetesVersion', props.kubernetesVersion);
       this.node.setContext(KUBERNETES_VERSION_CONTEXT, props.kubernetesVersion);
     }
+    installAppChecks(this);
     this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
   }
 

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { AppIdentity, recommendedLabels } from '../core/labels';
 import { AppService } from './service';
+import { installAppChecks } from '../internal/app-checks';
 import { checkDnsSubdomain, checkOneOf, checkUnique, fail, show } from '../internal/validate';
 
 /** How an Ingress path matches request paths. */
@@ -99,6 +100,7 @@ export class AppIngress extends Construct {
 
   constructor(scope: Construct, id: string, props: AppIngressProps) {
     super(scope, id);
+    installAppChecks(this);
     this.name = props.name ?? props.service.name;
     checkDnsSubdomain(this, 'name', this.name);
     this.host = props.host;

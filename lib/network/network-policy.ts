@@ -15,6 +15,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { LABEL, MANAGED_BY, labelsForSelector } from '../core/labels';
+import { installAppChecks } from '../internal/app-checks';
 import { checkDnsLabel, checkDnsSubdomain, checkLabels, checkPort, checkPortName, fail, show } from '../internal/validate';
 import { IWorkloadPeer } from './peer';
 
@@ -268,6 +269,7 @@ export class NetworkPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkPolicyProps) {
     super(scope, id);
+    installAppChecks(this);
     this.name = props.name ?? id;
     checkDnsSubdomain(this, 'name', this.name);
     if (props.namespace !== undefined) checkDnsLabel(this, 'namespace', props.namespace);

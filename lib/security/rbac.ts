@@ -13,6 +13,7 @@ import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../../imports/k8s';
 import { LABEL, MANAGED_BY } from '../core/labels';
 import { clusterScoped } from './namespace';
+import { installAppChecks } from '../internal/app-checks';
 import { checkDnsLabel, checkDnsSubdomain, fail, show } from '../internal/validate';
 
 /** The API group of the RBAC objects. */
@@ -249,6 +250,7 @@ abstract class RoleBase extends Construct {
 
   protected constructor(scope: Construct, id: string, props: RoleBaseProps) {
     super(scope, id);
+    installAppChecks(this);
     this.name = props.name ?? id;
     checkDnsSubdomain(this, 'name', this.name);
     this.allowWildcards = props.allowWildcards ?? false;
@@ -290,6 +292,7 @@ export class Role extends RoleBase implements IRoleReference {
 
   constructor(scope: Construct, id: string, props: RoleProps = {}) {
     super(scope, id, props);
+    installAppChecks(this);
     if (props.namespace !== undefined) checkDnsLabel(this, 'namespace', props.namespace);
     this.namespace = props.namespace;
     this.apiObject = new k8s.KubeRole(this, 'Resource', {
@@ -320,6 +323,7 @@ export class ClusterRole extends RoleBase implements IClusterRoleReference {
 
   constructor(scope: Construct, id: string, props: ClusterRoleProps = {}) {
     super(scope, id, props);
+    installAppChecks(this);
     this.apiObject = new k8s.KubeClusterRole(this, 'Resource', {
       metadata: { name: this.name, labels: defaultLabels(props.labels) },
       rules: Lazy.any({ produce: () => this.renderRules() }),
@@ -441,6 +445,7 @@ export class RoleBinding extends Construct {
 
   constructor(scope: Construct, id: string, props: RoleBindingProps) {
     super(scope, id);
+    installAppChecks(this);
     this.name = props.name ?? id;
     checkDnsSubdomain(this, 'name', this.name);
     if (props.namespace !== undefined) checkDnsLabel(this, 'namespace', props.namespace);
@@ -476,6 +481,7 @@ export class ClusterRoleBinding extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterRoleBindingProps) {
     super(scope, id);
+    installAppChecks(this);
     this.name = props.name ?? id;
     checkDnsSubdomain(this, 'name', this.name);
     if ((props.role.roleKind as string) !== 'ClusterRole') {
@@ -513,6 +519,7 @@ export class RoleGrant extends Construct {
 
   constructor(scope: Construct, id: string, props: RoleGrantProps) {
     super(scope, id);
+    installAppChecks(this);
     const name = props.name ?? id;
     this.role = new Role(this, 'Role', { ...props, name });
     this.binding = new RoleBinding(this, 'Binding', {

@@ -12,6 +12,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { volumeFromSource } from '../internal/compat';
 import { AppIdentity, LABEL, MANAGED_BY, recommendedLabels } from '../core/labels';
 import { PolicyRule, Role, RoleBinding, Subject } from './rbac';
+import { installAppChecks } from '../internal/app-checks';
 import { checkDnsLabel, checkDnsSubdomain, checkInt, fail, show } from '../internal/validate';
 
 /** Props of a WorkloadIdentity. */
@@ -56,6 +57,7 @@ export class WorkloadIdentity extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
     super(scope, id);
+    installAppChecks(this);
     checkDnsSubdomain(this, 'name', props.name);
     if (props.namespace !== undefined) checkDnsLabel(this, 'namespace', props.namespace);
     this.name = props.name;

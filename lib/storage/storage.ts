@@ -17,6 +17,7 @@ import * as k8s from '../../imports/k8s';
 import { extendRenderedSpec } from '../internal/compat';
 import { recommendedLabels } from '../core/labels';
 import { clusterScoped } from '../security/namespace';
+import { installAppChecks } from '../internal/app-checks';
 import { checkDnsSubdomain, checkLabels, checkOneOf, checkPositiveQuantity, checkUnique, fail, show } from '../internal/validate';
 
 /** The annotation that makes a StorageClass the cluster default. */
@@ -230,6 +231,7 @@ export class StorageClass extends Construct {
 
   constructor(scope: Construct, id: string, props: StorageClassProps) {
     super(scope, id);
+    installAppChecks(this);
     this.name = resolveName(this, id, props.name);
     this.provisioner = props.provisioner;
     this.reclaimPolicy = props.reclaimPolicy ?? ReclaimPolicy.RETAIN;

@@ -10,6 +10,7 @@
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { AppIdentity, checkIdentity, recommendedLabels } from '../core/labels';
+import { installAppChecks } from '../internal/app-checks';
 import { checkDnsSubdomain, checkEnum, checkInt32, checkIntOrPercent, checkLabels, checkRecord, fail, show } from '../internal/validate';
 
 /** When unhealthy (running but not ready) pods may be evicted. */
@@ -119,6 +120,7 @@ export class DisruptionBudget extends Construct {
 
   constructor(scope: Construct, id: string, props: DisruptionBudgetProps) {
     super(scope, id);
+    installAppChecks(this);
     const plan = resolveDisruptionBudget(this, id, props);
     this.name = plan.name;
     this.minAvailable = plan.minAvailable;
