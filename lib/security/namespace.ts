@@ -13,7 +13,7 @@ import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../../imports/k8s';
 import { LABEL, MANAGED_BY } from '../core/labels';
 import { DnsEgressOptions, NetworkPeer, NetworkPolicy, allowDnsEgress, denyAll } from '../network/network-policy';
-import { installAppChecks } from '../internal/app-checks';
+import { installAdmissionChecks } from './admission';
 import { checkDnsLabel, checkDnsSubdomain, checkInt, cpuCores, fail, show } from '../internal/validate';
 
 /**
@@ -310,7 +310,7 @@ export class Namespace extends Construct {
 
   constructor(scope: Construct, id: string, props: NamespaceProps) {
     super(scope, id);
-    installAppChecks(this);
+    installAdmissionChecks(this);
     this.name = props.name;
     checkDnsLabel(this, 'name', this.name);
     this.podSecurity = resolvePodSecurityLabels(this, props.podSecurity);

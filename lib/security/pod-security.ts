@@ -11,7 +11,7 @@ import { IConstruct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import { checkBoolean, checkEnum, checkInt, checkOneOf, checkRecord, checkStringArray, checkUnique, fail, show } from '../internal/validate';
 import { podSpecPath } from '../internal/compat';
-import { installAppChecks } from '../internal/app-checks';
+import { installAdmissionChecks } from './admission';
 
 /** The seccomp profile of a pod. */
 export enum SeccompProfile {
@@ -302,7 +302,7 @@ export function containerSecurityContextProps(
  * namespace into the environment.
  */
 export function applyPodSecurity(workload: kplus.AbstractPod, resolved: ResolvedPodSecurity): void {
-  installAppChecks(workload);
+  installAdmissionChecks(workload);
   const obj = ApiObject.of(workload);
   const base = podSpecPath(workload);
   obj.addJsonPatch(JsonPatch.add(`${base}/securityContext/seccompProfile`, { type: resolved.seccompProfile }));
