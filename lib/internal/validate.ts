@@ -380,3 +380,15 @@ export function checkNameAsLabelValue(scope: IConstruct, prop: string, name: unk
   }
   checkLabelValue(scope, prop, name as string);
 }
+
+/**
+ * Refuses keys an options object does not declare (a misspelt opt-in such as `allowRoot` must never be silently
+ * ignored). `prop` is the object's prop (`''` for the construct's own props).
+ */
+export function checkKnownKeys(scope: IConstruct, prop: string, opts: object, known: readonly string[]): void {
+  for (const k of Object.keys(opts)) {
+    if (!known.includes(k)) {
+      fail(scope, prop ? `${prop}.${k}` : k, `is not a setting (settings: ${known.join(', ')}), got ${show((opts as Record<string, unknown>)[k])}`);
+    }
+  }
+}

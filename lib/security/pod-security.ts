@@ -9,7 +9,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
-import { checkBoolean, checkEnum, checkInt, checkOneOf, checkRecord, checkStringArray, checkUnique, fail, show } from '../internal/validate';
+import { checkBoolean, checkEnum, checkKnownKeys, checkInt, checkOneOf, checkRecord, checkStringArray, checkUnique, fail } from '../internal/validate';
 import { podSpecPath } from '../internal/compat';
 import { installAdmissionChecks } from './admission';
 
@@ -187,13 +187,6 @@ const POD_KEYS: readonly (keyof PodSecurityOptions)[] = [
 const CONTAINER_KEYS: readonly (keyof ContainerSecurityOptions)[] = [
   'readOnlyRootFilesystem', 'allowPrivilegeEscalation', 'allowEscalation', 'addCapabilities', 'allowExtraCapabilities', 'privileged', 'allowPrivileged',
 ];
-
-/** Refuses keys an options object does not have (a misspelt opt-in must never be silently ignored). */
-function checkKnownKeys(scope: IConstruct, prop: string, opts: object, known: readonly string[]): void {
-  for (const k of Object.keys(opts)) {
-    if (!known.includes(k)) fail(scope, `${prop}.${k}`, `is not a setting (settings: ${known.join(', ')}), got ${show((opts as Record<string, unknown>)[k])}`);
-  }
-}
 
 function optionalBoolean(scope: IConstruct, prop: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
