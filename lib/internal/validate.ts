@@ -338,8 +338,8 @@ export function checkFunction(scope: IConstruct, prop: string, value: unknown): 
 }
 
 /** An instance of `type` (`what` names it in the message, e.g. 'a NetworkPeer (NetworkPeer.pods(), ...)'). */
-export function checkInstance<T>(scope: IConstruct, prop: string, value: unknown, type: abstract new (...args: never[]) => T, what: string): asserts value is T {
-  if (!(value instanceof type)) fail(scope, prop, `must be ${what}, got ${show(value)}`);
+export function checkInstance<T>(scope: IConstruct, prop: string, value: unknown, type: { readonly prototype: T }, what: string): asserts value is T {
+  if (!(value instanceof (type as unknown as abstract new (...args: never[]) => T))) fail(scope, prop, `must be ${what}, got ${show(value)}`);
 }
 
 // ---- keys and values Kubernetes validates (k8s.io/apimachinery/pkg/util/validation) ----

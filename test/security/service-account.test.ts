@@ -116,7 +116,7 @@ describe('grantApiAccess', () => {
   test.each([
     ['no rules', { rules: [] }, /'rules' must contain at least one rule/],
     ['a wildcard verb', { rules: [{ verbs: [Verb.ALL], apiGroups: [''], resources: ['pods'] }] }, /'rules\[0\]\.verbs' must not contain the wildcard/],
-    ['a wildcard resource', { rules: [{ verbs: [Verb.GET], apiGroups: [''], resources: ['*'] }] }, /'rules\[0\]\.resources' must not contain a wildcard/],
+    ['a wildcard resource', { rules: [{ verbs: [Verb.GET], apiGroups: [''], resources: ['*'] }] }, /'rules\[0\]\.resources' must not contain the wildcard/],
     ['a token shorter than 10 minutes', { rules: READ_CONFIGMAPS, expirationSeconds: 300 }, /'expirationSeconds' must be between 600 and 4294967295, got 300/],
     ['an empty audience', { rules: READ_CONFIGMAPS, audience: ' ' }, /'audience' must not be empty/],
     ['a relative mount path', { rules: READ_CONFIGMAPS, mountPath: 'tokens' }, /'mountPath' must be an absolute path, got "tokens"/],
