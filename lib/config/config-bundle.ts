@@ -14,10 +14,13 @@ import { ApiObject, ApiObjectMetadataDefinition } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../../imports/k8s';
-import { AppIdentity, recommendedLabels } from '../core/labels';
+import { AppIdentity, checkIdentity, nameLabelValue, recommendedLabels } from '../core/labels';
 import { readLocalFile, SecretSource } from './secret-source';
 import { installAppChecks } from '../internal/app-checks';
-import { checkConfigKey, checkDnsLabel, checkDnsSubdomain, checkEnvName, checkLabelKey, checkLabels, checkUnique, fail, show } from '../internal/validate';
+import {
+  checkAnnotations, checkArray, checkBoolean, checkConfigKey, checkDnsLabel, checkDnsSubdomain, checkEnvName, checkInstance, checkLabels, checkRecord, checkRecordOfStrings, checkString,
+  checkStringArray, checkUnique, fail, show,
+} from '../internal/validate';
 import { namespaceOf } from '../network/wiring';
 
 /** The pod-template annotation that carries a bundle's checksum. */
@@ -90,7 +93,8 @@ export interface ExistingSecretOptions {
 export class BundleSecret {
   /** An `Opaque` Secret with arbitrary keys. */
   public static opaque(values: Record<string, SecretSource>): BundleSecret {
-    return new BundleSecret(SecretType.OPAQUE, { ...values });
+    // a value that is not a record is kept as is, to be refused by the bundle with the library's message
+    return new BundleSecret(SecretType.OPAQUE, typeof values === 'object' && values !== null && !Array.isArray(values) ? { ...values } : values);
   }
 
   /** A `kubernetes.io/tls` Secret (`tls.crt`, `tls.key`), e.g. for an Ingress. */
@@ -326,22 +330,25 @@ export class ConfigBundle extends Construct {
   constructor(scope: Construct, id: string, props: ConfigBundleProps) {
     super(scope, id);
     installAppChecks(this);
+    checkRecord(this, 'props', props as unknown);
     checkDnsSubdomain(this, 'name', props.name);
     this.name = props.name;
     this.configMapName = props.configMapName ?? `${props.name}-config`;
     checkDnsSubdomain(this, 'configMapName', this.configMapName);
     this.immutable = props.immutable ?? false;
+    checkBoolean(this, 'immutable', this.immutable);
+    if (props.identity !== undefined) checkIdentity(this, 'identity', props.identity);
     if (props.labels !== undefined) checkLabels(this, 'labels', props.labels);
-    for (const [k, v] of Object.entries(props.annotations ?? {})) {
-      checkLabelKey(this, 'annotations', k);
-      if (typeof v !== 'string') fail(this, `annotations[${show(k)}]`, `must be a string, got ${show(v)}`);
-    }
-    const labels = { ...recommendedLabels(props.identity ?? { name: props.name }), ...(props.labels ?? {}) };
+    if (props.annotations !== undefined) checkAnnotations(this, 'annotations', props.annotations);
+    // the default identity's name is a label value: a longer base name is cut there (the objects keep theirs)
+    const labels = { ...recommendedLabels(props.identity ?? { name: nameLabelValue(props.name) }), ...(props.labels ?? {}) };
     const annotations = props.annotations && Object.keys(props.annotations).length > 0 ? { ...props.annotations } : undefined;
 
     // ConfigMap content
     const data: Record<string, string> = {};
     const binaryData: Record<string, Buffer> = {};
+    if (props.data !== undefined) checkRecord(this, 'data', props.data);
+    if (props.files !== undefined) checkRecord(this, 'files', props.files);
     for (const [key, value] of Object.entries(props.data ?? {})) {
       checkConfigKey(this, 'data', key);
       if (typeof value !== 'string') fail(this, `data.${key}`, `must be a string, got ${show(value)}`);
@@ -385,6 +392,7 @@ export class ConfigBundle extends Construct {
       this.secretName = spec.existingName;
       const keys = spec._existing.keys;
       if (keys !== undefined) {
+        checkStringArray(this, 'secret.keys', keys);
         keys.forEach((k) => checkConfigKey(this, 'secret.keys', k));
         checkUnique(this, 'secret.keys', keys);
       }
@@ -446,6 +454,8 @@ export class ConfigBundle extends Construct {
    * are not valid variable names are skipped by the kubelet (it reports an `InvalidVariableNames` event).
    */
   public envFrom(options: BundleEnvFromOptions = {}): kplus.EnvFrom[] {
+    checkRecord(this, 'envFrom', options as unknown);
+    if (options.prefix !== undefined && options.prefix !== '') checkEnvName(this, 'envFrom.prefix', options.prefix);
     const out: kplus.EnvFrom[] = [];
     if (this.configMap) out.push(new kplus.EnvFrom(this.configMap, options.prefix, undefined));
     if (this.secret) out.push(new kplus.EnvFrom(undefined, options.prefix, this.secret));
@@ -457,6 +467,9 @@ export class ConfigBundle extends Construct {
    * Secret key. Throws when the bundle has no such key.
    */
   public envValue(key: string, options: BundleEnvValueOptions = {}): kplus.EnvValue {
+    checkString(this, 'envValue', key);
+    checkRecord(this, 'envValue options', options as unknown);
+    if (options.optional !== undefined) checkBoolean(this, 'envValue.optional', options.optional);
     const opts = { optional: options.optional };
     if (this.configMap && this.configKeys.includes(key)) return kplus.EnvValue.fromConfigMap(this.configMap, key, opts);
     if (this.secret && (this.secretKeys === undefined || this.secretKeys.includes(key))) {
@@ -467,6 +480,7 @@ export class ConfigBundle extends Construct {
 
   /** The ConfigMap as a volume (keys as files, mode 0444). The same options return the same volume. */
   public configVolume(options: BundleVolumeOptions = {}): kplus.Volume {
+    checkRecord(this, 'configVolume', options as unknown);
     const cm = this.configMap;
     if (!cm) return fail(this, 'configVolume', "needs ConfigMap data: the bundle has no 'data' or 'files'");
     const name = options.name ?? volumeNameOf(this.configMapName);
@@ -478,6 +492,7 @@ export class ConfigBundle extends Construct {
 
   /** The Secret as a volume (keys as files, mode 0440). The same options return the same volume. */
   public secretVolume(options: BundleVolumeOptions = {}): kplus.Volume {
+    checkRecord(this, 'secretVolume', options as unknown);
     const secret = this.secret;
     if (!secret || this.secretName === undefined) return fail(this, 'secretVolume', "needs a Secret: the bundle has no 'secret'");
     const name = options.name ?? volumeNameOf(this.secretName);
@@ -511,6 +526,9 @@ export class ConfigBundle extends Construct {
    * both). Also orders the bundle's objects before the target in the output.
    */
   public annotate(target: kplus.AbstractPod | IPodAnnotatable): void {
+    if (!(target instanceof kplus.AbstractPod) && typeof (target as IPodAnnotatable | undefined)?.addPodAnnotation !== 'function') {
+      fail(this, 'annotate', `must be given a cdk8s-plus workload or something with addPodAnnotation (WebApp, BlueGreenDeployment, StatefulDatabase), got ${show(target)}`);
+    }
     this.checkConsumer(target);
     const key = target instanceof kplus.AbstractPod ? target.podMetadata : target;
     let bundles = ROLLOUT.get(key);
@@ -530,6 +548,11 @@ export class ConfigBundle extends Construct {
    * (the default), single keys as env vars, read-only volume mounts, and the rollout annotation.
    */
   public applyTo(workload: kplus.AbstractPod, options: BundleApplyOptions = {}): void {
+    checkInstance(this, 'applyTo', workload, kplus.AbstractPod, 'a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job, Pod)');
+    checkRecord(this, 'applyTo options', options as unknown);
+    for (const flag of ['envFrom', 'rollout'] as const) if (options[flag] !== undefined) checkBoolean(this, `applyTo.${flag}`, options[flag]);
+    if (options.env !== undefined) checkRecordOfStrings(this, 'applyTo.env', options.env);
+    if (options.containers !== undefined) checkArray(this, 'applyTo.containers', options.containers);
     this.checkConsumer(workload);
     const containers = options.containers ?? workload.containers;
     if (containers.length === 0) fail(this, 'applyTo', `workload ${workload.node.path} has no containers: add them first or pass 'containers'`);
@@ -556,6 +579,7 @@ export class ConfigBundle extends Construct {
 
   private resolveSecret(spec: BundleSecret): Record<string, Buffer> {
     const out: Record<string, Buffer> = {};
+    checkRecord(this, 'secret', spec._sources as unknown);
     const type = spec.type ?? SecretType.OPAQUE;
     const entries = Object.entries(spec._sources);
     if (entries.length === 0) fail(this, 'secret', 'must have at least one key, got none');
@@ -615,6 +639,7 @@ export class ConfigBundle extends Construct {
 
   private checkItems(prop: string, keys: string[] | undefined, known: string[] | undefined): Record<string, kplus.PathMapping> | undefined {
     if (keys === undefined) return undefined;
+    checkStringArray(this, prop, keys);
     if (keys.length === 0) fail(this, prop, 'must not be empty (leave it out for every key)');
     checkUnique(this, prop, keys);
     const items: Record<string, kplus.PathMapping> = {};
@@ -706,6 +731,7 @@ function computeChecksum(input: ChecksumInput): string {
   };
   return sha256Hex(JSON.stringify(canonical));
 }
+
 
 /** The default volume name of an object: its name with '.' replaced by '-', cut to a DNS label. */
 function volumeNameOf(objectName: string): string {

@@ -140,3 +140,11 @@ export function checkIdentity(scope: IConstruct, prop: string, id: AppIdentity):
     if (id[key] !== undefined) checkLabelValue(scope, `${prop}.${key}`, id[key] as string);
   }
 }
+
+/**
+ * A name as the value of `app.kubernetes.io/name` or `instance`: the name itself, or (for object names longer than
+ * a label value allows, up to 253 characters) its first 63 characters trimmed to end alphanumeric.
+ */
+export function nameLabelValue(name: string): string {
+  return name.length <= 63 ? name : name.slice(0, 63).replace(/[^A-Za-z0-9]+$/, '');
+}

@@ -15,7 +15,7 @@ import { Construct, IConstruct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../../imports/k8s';
 import { extendRenderedSpec } from '../internal/compat';
-import { recommendedLabels } from '../core/labels';
+import { nameLabelValue, recommendedLabels } from '../core/labels';
 import { clusterScoped } from '../security/namespace';
 import { installAdmissionChecks } from '../security/admission';
 import { installAppChecks } from '../internal/app-checks';
@@ -130,13 +130,9 @@ function checkReclaimPolicy(scope: IConstruct, policy: ReclaimPolicy): void {
 function objectLabels(scope: IConstruct, name: string, extra: Record<string, string> | undefined): Record<string, string> {
   checkLabels(scope, 'labels', extra ?? {});
   // a name longer than a label value allows (63) is cut in the label: the object's name stays what was asked
-  return { ...recommendedLabels({ name: labelValueOf(name), component: 'storage' }), ...extra };
+  return { ...recommendedLabels({ name: nameLabelValue(name), component: 'storage' }), ...extra };
 }
 
-/** A name as a label value: the name itself, or its first 63 characters trimmed to end alphanumeric. */
-function labelValueOf(name: string): string {
-  return name.length <= 63 ? name : name.slice(0, 63).replace(/[^A-Za-z0-9]+$/, '');
-}
 
 /** Mount options: non-empty strings, no duplicates. */
 function checkMountOptions(scope: IConstruct, options: readonly string[] | undefined): void {

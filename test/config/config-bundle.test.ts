@@ -730,3 +730,41 @@ describe('ConfigBundle: bad input', () => {
       .toThrow(/'configVolume.name' "cfg-config" is already used by a volume of this bundle with other options/);
   });
 });
+
+describe('ConfigBundle input checks (JavaScript callers)', () => {
+  const bundle = (props: Partial<ConfigBundleProps>) => () => new ConfigBundle(testChart(), 'b', { name: 'api', data: { a: '1' }, ...props });
+  test.each([
+    ['data given as a string (never keys "0", "1", ...)', { data: 'LOG_LEVEL=info' as unknown as Record<string, string> }, 'test/b: \'data\' must be an object of key-value pairs, got "LOG_LEVEL=info"'],
+    ['a numeric data value', { data: { PORT: 8080 as unknown as string } }, 'test/b: \'data.PORT\' must be a string, got 8080'],
+    ['files given as an array', { files: ['a.txt'] as unknown as Record<string, string> }, 'test/b: \'files\' must be an object of key-value pairs, got ["a.txt"]'],
+    ['a string immutable', { immutable: 'yes' as unknown as boolean }, 'test/b: \'immutable\' must be true or false, got "yes"'],
+    ['secret values given as a string', { secret: BundleSecret.opaque('x' as unknown as Record<string, SecretSource>) }, 'test/b: \'secret\' must be an object of key-value pairs, got "x"'],
+    ['an existing Secret with keys given as a string', { secret: BundleSecret.existing('creds', { keys: 'DB_PASSWORD' as unknown as string[] }) }, 'test/b: \'secret.keys\' must be an array of strings, got "DB_PASSWORD"'],
+    ['an identity name above 63 characters', { identity: { name: 'a'.repeat(64) } }, /^test\/b: 'identity.name' must be at most 63 characters/],
+  ])('refuses %s', (_n, props, message) => {
+    expect(bundle(props as Partial<ConfigBundleProps>)).toThrow(typeof message === 'string' ? new Error(message) : message);
+  });
+
+  test('a bundle name longer than a label value allows is cut in its labels only', () => {
+    const chart = testChart();
+    const name = `${'a'.repeat(70)}.config`;
+    new ConfigBundle(chart, 'b', { name, data: { a: '1' } });
+    const cm = find(synthAll(chart), 'ConfigMap', `${name}-config`);
+    expect(cm.metadata.labels['app.kubernetes.io/name']).toBe('a'.repeat(63));
+  });
+
+  test('consumption helpers refuse wrong argument types', () => {
+    const b = new ConfigBundle(testChart(), 'b', { name: 'api', data: { a: '1' } });
+    expect(() => b.envFrom({ prefix: '1BAD' })).toThrow(/^test\/b: 'envFrom.prefix' must only contain valid environment variable names/);
+    expect(() => b.configVolume({ keys: 'a' as unknown as string[] })).toThrow(new Error('test/b: \'configVolume.keys\' must be an array of strings, got "a"'));
+    expect(() => b.annotate('web' as unknown as kplus.Deployment)).toThrow(new Error('test/b: \'annotate\' must be given a cdk8s-plus workload or something with addPodAnnotation (WebApp, BlueGreenDeployment, StatefulDatabase), got "web"'));
+    expect(() => b.applyTo({} as kplus.Deployment)).toThrow(new Error('test/b: \'applyTo\' must be a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job, Pod), got {}'));
+  });
+
+  test('a secret source with options of the wrong type', () => {
+    expect(() => new ConfigBundle(testChart(), 'b', { name: 'api', secret: BundleSecret.opaque({ A: SecretSource.fromEnv('HOME', { generate: 'yes' as unknown as boolean }) }) }))
+      .toThrow(new Error('test/b: \'secret.A.generate\' must be true or false, got "yes"'));
+    expect(() => new ConfigBundle(testChart(), 'b', { name: 'api', secret: BundleSecret.opaque({ A: SecretSource.fromFile(42 as unknown as string) }) }))
+      .toThrow(new Error('test/b: \'secret.A.file\' must be a string, got 42'));
+  });
+});
