@@ -122,7 +122,10 @@ describe('KubecraftApp', () => {
     app.synth();
 
     expect(fs.readdirSync(outdir)).toEqual(['web.k8s.yaml']);
-    expect(fs.readdirSync(tmp)).toEqual(['dist']); // no temporary directory left behind
+    expect(fs.readdirSync(tmp).sort()).toEqual(['.dist.kubecraft', 'dist']);
+    // dist is a link to the latest version; the plain directory it was is gone; no staging directory is left
+    expect(fs.lstatSync(outdir).isSymbolicLink()).toBe(true);
+    expect(fs.readdirSync(path.join(tmp, '.dist.kubecraft')).filter((f) => !f.startsWith('v-')).sort()).toEqual(['.gitignore']);
   });
 
   test('leaves the previous output untouched when synth fails', () => {
@@ -142,7 +145,8 @@ describe('KubecraftApp', () => {
     expect(() => second.synth()).toThrow(/cannot render b/);
 
     expect(readTree(outdir)).toEqual(before);
-    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+    expect(fs.readdirSync(tmp).sort()).toEqual(['.dist.kubecraft', 'dist']);
+    expect(fs.readdirSync(path.join(tmp, '.dist.kubecraft')).filter((f) => !f.startsWith('v-')).sort()).toEqual(['.gitignore']);
   });
 
   test('creates a missing output directory and its parents', () => {

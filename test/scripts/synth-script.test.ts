@@ -36,6 +36,8 @@ describe('scripts/synth.mjs (kubecraft-synth)', () => {
     return spawnSync(process.execPath, [SCRIPT, ...args], { cwd: project, env: childEnv, encoding: 'utf8' });
   };
   const entries = (): string[] => fs.readdirSync(project).filter((f) => f !== 'node_modules').sort();
+  // the versions of out/ (lib/core/output.ts): no staging directory or link is ever left behind
+  const leftovers = (): string[] => fs.readdirSync(path.join(project, '.out.kubecraft')).filter((f) => !f.startsWith('v-') && f !== '.gitignore');
 
   test('runs main.ts without type-checking and replaces the output directory', () => {
     fs.mkdirSync(path.join(project, 'out'));
@@ -49,7 +51,8 @@ describe('scripts/synth.mjs (kubecraft-synth)', () => {
     expect(r.status).toBe(0);
     expect(fs.readdirSync(path.join(project, 'out'))).toEqual(['web.k8s.yaml']);
     expect(fs.readFileSync(path.join(project, 'out', 'web.k8s.yaml'), 'utf8')).toContain('name: web-config');
-    expect(entries()).toEqual(['main.ts', 'out']);
+    expect(entries()).toEqual(['.out.kubecraft', 'main.ts', 'out']);
+    expect(leftovers()).toEqual([]);
   });
 
   test('exits 1 and leaves the previous output untouched when the app throws', () => {
@@ -63,7 +66,8 @@ describe('scripts/synth.mjs (kubecraft-synth)', () => {
     expect(r.stderr).toContain('app failed on purpose');
     expect(r.stderr).toMatch(/main\.ts:8/); // stack traces point at TypeScript lines
     expect(fs.readFileSync(path.join(project, 'out', 'web.k8s.yaml'), 'utf8')).toBe(before);
-    expect(entries()).toEqual(['main.ts', 'out']);
+    expect(entries()).toEqual(['.out.kubecraft', 'main.ts', 'out']);
+    expect(leftovers()).toEqual([]);
   });
 
   test('exits 1 when the app writes nothing (app.synth() never called)', () => {
@@ -71,7 +75,8 @@ describe('scripts/synth.mjs (kubecraft-synth)', () => {
 
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('main.ts wrote no manifests: it must call app.synth()');
-    expect(entries()).toEqual(['main.ts']);
+    expect(entries()).toEqual(['.out.kubecraft', 'main.ts']);
+    expect(leftovers()).toEqual([]);
   });
 
   test('writes to CDK8S_OUTDIR as the app of `cdk8s synth`, and requires it with --cdk8s', () => {
