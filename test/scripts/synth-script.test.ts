@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as ts from 'typescript';
 
 // scripts/synth.mjs, the fast path behind `npm run synth`, cdk8s.yaml's `app:` and the package's `kubecraft-synth`
 // command, run as a real process.
@@ -103,6 +104,11 @@ describe('scripts/synth.mjs (kubecraft-synth)', () => {
     for (const dep of packages) fs.symlinkSync(path.join(NODE_MODULES, dep), path.join(own, dep));
     fs.mkdirSync(path.join(project, 'tools'));
     fs.copyFileSync(SCRIPT, path.join(project, 'tools', 'synth.mjs'));
+    // as in the package: the compiled output module (lib/core/output.ts, shared with KubecraftApp) next to the bin
+    const source = fs.readFileSync(path.resolve(__dirname, '..', '..', 'lib', 'core', 'output.ts'), 'utf8');
+    const built = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+    fs.mkdirSync(path.join(project, 'build', 'lib', 'core'), { recursive: true });
+    fs.writeFileSync(path.join(project, 'build', 'lib', 'core', 'output.js'), built);
     return own;
   };
   const runCopy = () => {
@@ -153,6 +159,6 @@ describe('scripts/synth.mjs (kubecraft-synth)', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^synth: cannot transpile TypeScript: @swc\/core did not load \(Failed to load native binding\)/);
     expect(r.stderr).toContain('without --omit=optional');
-    expect(entries()).toEqual(['main.ts', 'tools']);
+    expect(entries()).toEqual(['.out.kubecraft', 'build', 'main.ts', 'tools']);
   });
 });
