@@ -22,6 +22,7 @@ import {
   checkStringArray, checkUnique, fail, show,
 } from '../internal/validate';
 import { namespaceOf } from '../network/wiring';
+import { keepEmptyConfigMapValues } from '../internal/compat';
 
 /** The pod-template annotation that carries a bundle's checksum. */
 export const CHECKSUM_ANNOTATION = 'checksum/config';
@@ -425,6 +426,7 @@ export class ConfigBundle extends Construct {
         binaryData: mapValues(binaryData, (b) => b.toString('base64')),
         immutable: this.immutable,
       });
+      keepEmptyConfigMapValues(this.configMap); // cdk8s-plus-27 alone drops data whose values are all empty
     }
     if (secretData !== undefined && this.secretName !== undefined) {
       this.secretObject = new k8s.KubeSecret(this, 'Secret', {
@@ -685,7 +687,7 @@ export class ConfigBundle extends Construct {
     const decode = (m: Record<string, string> | undefined) => mapValues(m ?? {}, (v) => Buffer.from(v, 'base64'));
     const emitted = this.checksumOf(cm?.data ?? {}, decode(cm?.binaryData), sec === undefined ? undefined : decode(sec.data));
     if (emitted === this.checksum) return [];
-    return [`'checksum' the ConfigMap/Secret content changed after the bundle was built (an escape-hatch edit?): pass every key through the ConfigBundle props so that '${CHECKSUM_ANNOTATION}' rolls the consumers`];
+    return [`${this.node.path}: 'checksum' must describe what the bundle emits, got ConfigMap/Secret content that changed after the bundle was built (an escape-hatch edit?): pass every key through the ConfigBundle props so that '${CHECKSUM_ANNOTATION}' rolls the consumers`];
   }
 
   /** The checksum of this bundle's names and references with the given ConfigMap and Secret data. */

@@ -210,3 +210,20 @@ export function installDictionaryChildTables(isRoot: (scope: IConstruct | undefi
 export function dictionaryChildTablesInstalled(): boolean {
   return (Node.prototype as unknown as { [PATCHED]?: boolean })[PATCHED] === true;
 }
+
+// ---- cdk8s-plus-27: ConfigMap data whose values are all empty ----
+
+/**
+ * Makes a cdk8s-plus ConfigMap render `data` whenever it has keys, also when every value is empty
+ * (`{ FEATURE_FLAG: '' }`, a valid ConfigMap), keeping whatever is added to it later (`addData`).
+ *
+ * Why internal: cdk8s-plus-27 renders `data` through its private `synthesizeData()`, which returns undefined when
+ * every value is falsy, so such a ConfigMap synthesizes without its keys. The replacement reads the public `data`.
+ */
+export function keepEmptyConfigMapValues(cm: kplus.ConfigMap): void {
+  const internals = cm as unknown as { synthesizeData?: () => Record<string, string> | undefined };
+  if (typeof internals.synthesizeData !== 'function') {
+    throw new Error('cdk8s-plus: ConfigMap.synthesizeData() is gone (see keepEmptyConfigMapValues in lib/internal/compat.ts)');
+  }
+  internals.synthesizeData = () => (Object.keys(cm.data).length > 0 ? cm.data : undefined);
+}

@@ -290,8 +290,8 @@ export class NetworkPolicy extends Construct {
     if (props.namespace !== undefined) checkDnsLabel(this, 'namespace', props.namespace);
     checkLabels(this, 'podSelector', props.podSelector);
     this.podSelector = { ...props.podSelector };
-    const policyTypes = props.policyTypes ?? [];
-    checkArray(this, 'policyTypes', policyTypes);
+    const policyTypes = props.policyTypes === undefined ? [] : props.policyTypes;
+    checkArray(this, 'policyTypes', policyTypes); // null included: it would mean "none given" to a reader, not "every"
     for (const t of policyTypes) {
       if (!Object.values(PolicyType).includes(t)) fail(this, 'policyTypes', `must contain only Ingress and Egress, got ${show(t)}`);
     }

@@ -566,12 +566,12 @@ describe('ConfigBundle: checksum', () => {
     const chart = testChart();
     const b = new ConfigBundle(chart, 'Config', { name: 'api', data: { A: '1' }, secret: BundleSecret.opaque({ S: SecretSource.fromEnv(v.name) }) });
     b.configMap?.addData('B', '2');
-    expect(() => synthAll(chart)).toThrow(/\[test\/Config\] 'checksum' the ConfigMap\/Secret content changed after the bundle was built/);
+    expect(() => synthAll(chart)).toThrow(/\[test\/Config\] test\/Config: 'checksum' must describe what the bundle emits, got ConfigMap\/Secret content that changed after the bundle was built/);
 
     const chart2 = testChart();
     const b2 = new ConfigBundle(chart2, 'Config', { name: 'api', secret: BundleSecret.opaque({ S: SecretSource.fromEnv(v.name) }) });
     ApiObject.of(b2.secretObject as ApiObject).addJsonPatch(JsonPatch.add('/data/T', 'eA=='));
-    expect(() => synthAll(chart2)).toThrow(/'checksum' the ConfigMap\/Secret content changed/);
+    expect(() => synthAll(chart2)).toThrow(/test\/Config: 'checksum' must describe what the bundle emits, got ConfigMap\/Secret content that changed/);
   });
 });
 
@@ -743,6 +743,12 @@ describe('ConfigBundle input checks (JavaScript callers)', () => {
     ['an identity name above 63 characters', { identity: { name: 'a'.repeat(64) } }, /^test\/b: 'identity.name' must be at most 63 characters/],
   ])('refuses %s', (_n, props, message) => {
     expect(bundle(props as Partial<ConfigBundleProps>)).toThrow(typeof message === 'string' ? new Error(message) : message);
+  });
+
+  test('a key whose value is empty is emitted (cdk8s-plus alone would drop data whose values are all empty)', () => {
+    const chart = testChart();
+    new ConfigBundle(chart, 'b', { name: 'api', data: { FEATURE_FLAG: '' } });
+    expect(find(synthAll(chart), 'ConfigMap', 'api-config').data).toEqual({ FEATURE_FLAG: '' });
   });
 
   test('a bundle name longer than a label value allows is cut in its labels only', () => {

@@ -230,7 +230,7 @@ export type Outcome =
   | { readonly kind: 'crashed'; readonly error: string };
 
 /** One line of the library's error form: `<construct path>: '<prop>' <lowercase message>`. */
-const LINE = /^[^\s:][^:]*: '[^']+' [a-z(].*$/s;
+const LINE = /^[^\s:][^:]*: '.+?' [a-z(].*$/s;
 /** cdk8s's wrapper of a construct validation, whose lines are the library's form. */
 const WRAPPED = /^Validation failed with the following errors:\n/;
 
