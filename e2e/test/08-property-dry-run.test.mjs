@@ -35,9 +35,11 @@ test('a sample of the property test\'s accepted outputs passes a server-side dry
   const summary = await emit(outdir);
   const docs = objects(outdir);
   assert.ok(docs.length > 50, `expected a sample of accepted outputs, got ${docs.length} objects:\n${summary}`);
-  // the namespaces the sample's objects live in exist (a dry-run does not create a Namespace it also applies)
+  // the namespaces the sample's objects live in exist for real (a dry-run does not create a Namespace it also applies)
   const namespaces = [...new Set(docs.filter((o) => !CLUSTER_SCOPED.has(o.kind)).map((o) => o.metadata.namespace ?? 'default'))].filter((n) => n !== 'default');
   const list = { apiVersion: 'v1', kind: 'List', items: namespaces.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })) };
+  // and so do the ServiceAccounts (the ServiceAccount admission plugin refuses a Pod whose account does not exist yet)
+  list.items.push(...docs.filter((o) => o.kind === 'ServiceAccount'));
   await kubectl(['apply', '--server-side', '--field-manager=kubecraft-property', '-f', '-'], { input: JSON.stringify(list) });
   try {
     const out = await kubectl(['apply', '--server-side', '--dry-run=server', '--field-manager=kubecraft-property', '-f', `${outdir}/`]);

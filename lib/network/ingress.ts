@@ -6,7 +6,7 @@
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { AppIdentity, checkIdentity, recommendedLabels } from '../core/labels';
+import { AppIdentity, checkIdentity, nameLabelValue, recommendedLabels } from '../core/labels';
 import { isIp } from '../internal/cidr';
 import { AppService } from './service';
 import { installAppChecks } from '../internal/app-checks';
@@ -161,7 +161,7 @@ export class AppIngress extends Construct {
     this.apiObject = new k8s.KubeIngress(this, 'Resource', {
       metadata: {
         name: this.name,
-        labels: recommendedLabels(props.identity ?? { name: this.name }),
+        labels: recommendedLabels(props.identity ?? { name: nameLabelValue(this.name) }),
         annotations: props.annotations && Object.keys(props.annotations).length > 0 ? { ...props.annotations } : undefined,
       },
       spec: {

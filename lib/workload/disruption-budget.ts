@@ -9,7 +9,7 @@
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { AppIdentity, checkIdentity, recommendedLabels } from '../core/labels';
+import { AppIdentity, checkIdentity, nameLabelValue, recommendedLabels } from '../core/labels';
 import { installAppChecks } from '../internal/app-checks';
 import { checkDnsSubdomain, checkEnum, checkInt32, checkIntOrPercent, checkLabels, checkRecord, fail, show } from '../internal/validate';
 
@@ -95,7 +95,7 @@ export function resolveDisruptionBudget(scope: Construct, id: string, props: Dis
     minAvailable: min,
     maxUnavailable: max,
     unhealthyPodEvictionPolicy: policy,
-    labels: recommendedLabels(props.identity ?? { name }),
+    labels: recommendedLabels(props.identity ?? { name: nameLabelValue(name) }),
   };
 }
 

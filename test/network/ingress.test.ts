@@ -83,3 +83,11 @@ describe('AppIngress input checks', () => {
     expect(ingress({ host: '*.example.com', paths: [{ path: '/api/(.*)', pathType: IngressPathType.IMPLEMENTATION_SPECIFIC }] })).not.toThrow();
   });
 });
+
+test('AppIngress: a name longer than a label value allows is kept and cut to 63 in its default labels', () => {
+  const { chart, service } = setup();
+  const name = `${'a'.repeat(64)}.example`;
+  new AppIngress(chart, 'Ingress', { service, name });
+  const m = find(synthAll(chart), 'Ingress', name);
+  expect(m.metadata.labels['app.kubernetes.io/name']).toBe('a'.repeat(63));
+});

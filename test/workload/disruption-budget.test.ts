@@ -77,3 +77,10 @@ describe('DisruptionBudget', () => {
     });
   });
 });
+
+test('DisruptionBudget: a name longer than a label value allows is kept and cut to 63 in its default labels', () => {
+  const chart = testChart();
+  const name = `${'a'.repeat(64)}.pdb`;
+  new DisruptionBudget(chart, 'b', { selector, name });
+  expect(find(synthAll(chart), 'PodDisruptionBudget', name).metadata.labels['app.kubernetes.io/name']).toBe('a'.repeat(63));
+});
