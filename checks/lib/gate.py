@@ -106,12 +106,21 @@ def find_manifests(paths: list[str]) -> list[str]:
     return files
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML as kubectl reads it (sigs.k8s.io/yaml): the YAML 1.1 'value' (`=`) and 'merge' (`<<`) scalars are strings
+    in a value position. Our serializer (YAML 1.2) writes them unquoted; PyYAML alone cannot construct them."""
+
+
+for _tag in ("tag:yaml.org,2002:value", "tag:yaml.org,2002:merge"):
+    _Loader.add_constructor(_tag, yaml.SafeLoader.construct_yaml_str)
+
+
 def load_docs(files: list[str]) -> list[Doc]:
     docs: list[Doc] = []
     for f in files:
         with open(f, encoding="utf-8") as fh:
             text = fh.read()
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
         try:
             while loader.check_node():
                 node = loader.get_node()
