@@ -5,6 +5,7 @@ import { IConstruct } from 'constructs';
 import { installDictionaryChildTables } from '../internal/compat';
 import { KUBERNETES_VERSION_CONTEXT, parseKubernetesVersion, writeKubernetesVersionFile } from './target-version';
 import { installAppChecks } from '../internal/app-checks';
+import { checkBoolean, checkOneOf, checkRecord, checkString } from '../internal/validate';
 import { STAGED_OUTDIR_ENV, guardOutdir, publishOutput } from './output';
 
 /**
@@ -47,7 +48,7 @@ export class KubecraftApp extends App {
   private readonly recordMetadata: boolean;
 
   constructor(props: KubecraftAppProps = {}) {
-    super(props);
+    super(checkAppProps(props));
     installDictionaryChildTables((root) => root instanceof KubecraftApp);
     if (props.kubernetesVersion !== undefined) {
       parseKubernetesVersion(this, 'kubernetesVersion', props.kubernetesVersion);
@@ -162,6 +163,18 @@ export class KubecraftApp extends App {
       fs.writeFileSync(path.join(dir, 'construct-metadata.json'), JSON.stringify({ version: '1.0.0', resources }));
     }
   }
+}
+
+/** The props of a KubecraftApp, checked for JavaScript callers (`outdir: 5` would otherwise fail inside `path`). */
+function checkAppProps(props: KubecraftAppProps): KubecraftAppProps {
+  const at = { node: { path: '' } } as IConstruct; // the app itself: messages name it `<root>`
+  checkRecord(at, 'props', props as unknown);
+  for (const key of ['outdir', 'outputFileExtension'] as const) {
+    if (props[key] !== undefined) checkString(at, key, props[key], { nonEmpty: true });
+  }
+  if (props.recordConstructMetadata !== undefined) checkBoolean(at, 'recordConstructMetadata', props.recordConstructMetadata);
+  if (props.yamlOutputType !== undefined) checkOneOf(at, 'yamlOutputType', props.yamlOutputType, [0, 1, 2, 3]);
+  return props;
 }
 
 /** `node.findAll()` memoized per node for one synth, like cdk8s's internal `SynthRequestCache`. */
