@@ -135,7 +135,7 @@ describe('ConfigBundle: ConfigMap', () => {
 
   test.each<[string, Partial<ConfigBundleProps>, string]>([
     ['a bad label value', { labels: { chapter: 'not ok' } }, `'labels["chapter"]' must be a valid label value`],
-    ['a bad annotation key', { annotations: { 'bad key': 'x' } }, `'annotations' must be a valid label key`],
+    ['a bad annotation key', { annotations: { 'bad key': 'x' } }, `'annotations' must have qualified-name keys`],
   ])('rejects %s', (_what, props, message) => {
     expect(() => bundle({ name: 'api', data: { A: '1' }, ...props })).toThrow(`test/Config: ${message}`);
   });
