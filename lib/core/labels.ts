@@ -107,6 +107,7 @@ export function labelsForSelector(selector: Record<string, string>, fallbackName
  * end alphanumeric and cut to 63 characters (12 for a digest). Undefined when nothing usable is left.
  */
 export function versionFromImage(image: string): string | undefined {
+  if (typeof image !== 'string') return undefined; // a JavaScript caller's non-string image is refused by checkImage
   const at = image.indexOf('@');
   if (at >= 0) {
     const digest = image.slice(at + 1);

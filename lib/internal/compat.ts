@@ -39,6 +39,17 @@ export function probeWithDefaultPort<P extends kplus.Probe | undefined>(probe: P
   return probe;
 }
 
+/**
+ * The port an HTTP or TCP probe targets (a number, a port name, or undefined: none given, or another kind of probe).
+ *
+ * Why internal: the same private `httpGetOptions` / `tcpSocketOptions` as `probeWithDefaultPort`; cdk8s-plus-27
+ * renders `port: 0` or `70000` as given, which the API server refuses.
+ */
+export function probeTargetPort(probe: kplus.Probe): number | string | undefined {
+  const p = probe as unknown as ProbeInternals;
+  return (p.httpGetOptions?.port ?? p.tcpSocketOptions?.port) as number | string | undefined;
+}
+
 // ---- cdk8s-plus-27: volumes of any L1 source ----
 
 /**

@@ -32,7 +32,7 @@ import * as k8s from '../../imports/k8s';
 import { renderPodSpec, renderStatefulSetUpdateStrategy } from '../internal/compat';
 import { resolveSeconds } from '../internal/duration';
 import {
-  addEnvVariable, applyObjectMetadata, checkAnnotations, checkExtraLabels, createServiceAccount, disruptionBudgetOptions, resolveIdentity,
+  addEnvVariable, applyObjectMetadata, checkExtraLabels, createServiceAccount, disruptionBudgetOptions, resolveIdentity,
   resolveWorkloadMetadata,
 } from './app-workload';
 import { PodTemplateMetadataProps, WorkloadMetadataProps } from './types';
@@ -46,7 +46,7 @@ import { InitContainerOptions } from './container';
 import { AppService, AppServiceOptions, PodPort, ServiceProtocol } from '../network/service';
 import { NetworkPeer, NetworkPolicy, NetworkPort, NetworkProtocol } from '../network/network-policy';
 import { StorageClassRef, StorageSize, checkAccessModes, dependOnClass, storageClassName, storageQuantity } from '../storage/storage';
-import { checkDnsLabel, checkInt, checkOneOf, fail, show } from '../internal/validate';
+import { checkAnnotations, checkDnsLabel, checkInt, checkOneOf, fail, show } from '../internal/validate';
 import {
   BackendPort, ConnectOptions, Connection, IBackend, IConsumer, ServiceEndpoint, connect, namespaceOf,
 } from '../network/wiring';

@@ -26,6 +26,8 @@ import { PersistentVolume, PersistentVolumeClaim, PersistentVolumeSource, Storag
 import { DisruptionBudget, UnhealthyPodEvictionPolicy } from '../../lib/workload/disruption-budget';
 import { AppPod } from '../../lib/workload/pods';
 import { WebApp } from '../../lib/workload/web-app';
+import { BlueGreenDeployment } from '../../lib/workload/blue-green';
+import { StatefulDatabase } from '../../lib/workload/stateful-database';
 
 /** A JSON manifest. */
 export type Manifest = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -77,6 +79,7 @@ const cpu = maybe(fc.oneof(
   { arbitrary: fc.constantFrom('2', { amount: '1e3' }), weight: 1 },
 ));
 const bool = maybe(fc.boolean());
+const image = maybe(fc.oneof({ arbitrary: fc.constantFrom('nginx:1.27.3', 'ghcr.io/acme/api:1.4.2', 'busybox:1.36.1'), weight: 6 }, { arbitrary: fc.constantFrom('nginx', 'nginx:latest', 'Bad Image'), weight: 1 }));
 const enumOf = <T>(values: readonly T[]): fc.Arbitrary<unknown> => maybe(fc.oneof({ arbitrary: fc.constantFrom(...values), weight: 6 }, { arbitrary: fc.constantFrom('Unknown', 'filesystem'), weight: 1 }));
 const opt = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(a, { nil: undefined, freq: 2 });
 const cidr = fc.oneof(
@@ -84,15 +87,6 @@ const cidr = fc.oneof(
   fc.constantFrom('10.0.0.300/8', '10.0.0.0/33', 'x', '10.0.0.0'),
 );
 const stringList = maybe(fc.oneof(fc.array(fc.string({ maxLength: 8 }), { maxLength: 3 }), fc.string({ maxLength: 10 })));
-
-/** Values of the right JavaScript type only (valid or not for Kubernetes), for props not yet guarded at run time. */
-const typed = {
-  name: fc.oneof(dnsLabel, fc.constantFrom('Api', 'a'.repeat(64))),
-  image: fc.constantFrom('nginx:1.27.3', 'ghcr.io/acme/api:1.4.2', 'busybox:1.36.1', 'nginx', 'nginx:latest', 'Bad Image'),
-  count: fc.oneof(fc.integer({ min: 0, max: 20 }), fc.constantFrom(-1, 1.5)),
-  port: fc.oneof(fc.integer({ min: 1, max: 65535 }), fc.constantFrom(0, 70000)),
-  annotations: fc.dictionary(fc.stringMatching(/^[a-z]{1,6}(\.example\.com\/[a-z]{1,6})?$/), fc.string({ maxLength: 12 }), { maxKeys: 2 }),
-};
 
 /** A record without the keys whose value is undefined (props as a caller writes them). */
 function props(shape: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<Record<string, unknown>> {
@@ -194,21 +188,48 @@ const CASES: Record<string, { arb: fc.Arbitrary<Record<string, unknown>>; build:
     arb: props({ name, selector: labels, replicas: count, minAvailable: maybe(fc.oneof(count, fc.constantFrom('50%', '100%', '150%', 'half'))), maxUnavailable: maybe(fc.oneof(count, fc.constantFrom('25%', '0%'))), unhealthyPodEvictionPolicy: enumOf(Object.values(UnhealthyPodEvictionPolicy)) }),
     build: (chart, p) => new DisruptionBudget(chart, 'Budget', { selector: { app: 'web' }, ...p }),
   },
-  // the workload constructs (book/database's files) get only values of the right JavaScript type for the props
-  // they do not guard yet; podSecurity and securityContext (pod-security.ts) get anything
   WebApp: {
     arb: props({
-      name: typed.name, image: typed.image, replicas: typed.count,
-      ports: fc.array(props({ name: fc.oneof(dnsLabel, fc.constant('toolongportname12')), port: typed.port }), { minLength: 1, maxLength: 2 }),
+      name, image, replicas: count,
+      ports: maybe(fc.array(props({ name: fc.oneof(dnsLabel, fc.constant('toolongportname12')), port }), { minLength: 1, maxLength: 2 })),
+      command: stringList, env: maybe(fc.dictionary(fc.stringMatching(/^[A-Z_]{1,6}$/), fc.oneof(fc.string({ maxLength: 6 }), fc.integer()), { maxKeys: 2 })),
+      resources: maybe(props({ cpuRequest: cpu, cpuLimit: cpu, memoryRequest: size, memoryLimit: size })),
+      readiness: maybe(fc.oneof(port.map((p) => kplus.Probe.fromTcpSocket({ port: p as number })), fc.constant(false))),
       podSecurity: maybe(props({ runAsNonRoot: bool, runAsUser: count, seccompProfile: enumOf(Object.values(SeccompProfile)), allowRunAsRoot: bool, allowUnconfinedSeccomp: bool })),
       securityContext: maybe(props({ allowPrivilegeEscalation: bool, allowEscalation: bool, addCapabilities: maybe(fc.subarray(['NET_BIND_SERVICE', 'NET_ADMIN', 'CAP_SYS_ADMIN'])), allowExtraCapabilities: bool, readOnlyRootFilesystem: bool })),
-      podAnnotations: typed.annotations,
+      podAnnotations: annotations, labels,
     }),
     build: (chart, p) => new WebApp(chart, 'App', { name: 'web', image: 'nginx:1.27.3', ...p }),
   },
   AppPod: {
-    arb: props({ name: typed.name, image: typed.image, labels, annotations: typed.annotations, podSecurity: maybe(props({ runAsNonRoot: bool, runAsUser: count, allowRunAsRoot: bool })) }),
+    arb: props({ name, image, labels, annotations, restartPolicy: enumOf(['Always', 'OnFailure', 'Never']), command: stringList, podSecurity: maybe(props({ runAsNonRoot: bool, runAsUser: count, allowRunAsRoot: bool })) }),
     build: (chart, p) => new AppPod(chart, 'Pod', { name: 'task', image: 'busybox:1.36.1', ...p }),
+  },
+  BlueGreenDeployment: {
+    arb: props({
+      name, replicas: count, activeVersion: maybe(fc.constantFrom('blue', 'green', 'red')),
+      versions: maybe(fc.array(props({ name: maybe(fc.constantFrom('blue', 'green', 'Blue', 'x'.repeat(60))), image, replicas: count }), { minLength: 1, maxLength: 2 })),
+      ports: maybe(fc.array(props({ name: fc.oneof(dnsLabel, fc.constant('toolongportname12')), port }), { minLength: 1, maxLength: 2 })),
+      podAnnotations: annotations,
+    }),
+    build: (chart, p) => new BlueGreenDeployment(chart, 'Web', { name: 'web', versions: [{ name: 'blue', image: 'nginx:1.27.3' }], activeVersion: 'blue', ...p }),
+  },
+  AppService: {
+    arb: props({
+      name, selector: labels, annotations, labels, type: enumOf(['ClusterIP', 'NodePort', 'LoadBalancer']),
+      ports: maybe(fc.array(props({ name: fc.oneof(dnsLabel, fc.constant('toolongportname12')), port, targetPort: maybe(fc.oneof(port, dnsLabel)), nodePort: maybe(fc.integer({ min: 29990, max: 32800 })), protocol: enumOf(['TCP', 'UDP', 'SCTP']) }), { maxLength: 2 })),
+      loadBalancerSourceRanges: maybe(fc.array(cidr, { maxLength: 2 })),
+    }),
+    build: (chart, p) => new AppService(chart, 'Service', { selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }], ...p }),
+  },
+  StatefulDatabase: {
+    arb: props({
+      name, image, replicas: count,
+      ports: maybe(fc.array(props({ name: fc.oneof(dnsLabel, fc.constant('toolongportname12')), port }), { minLength: 1, maxLength: 2 })),
+      // an array only: stateful-database.ts (the database helper's) does not guard this prop's type yet
+      volumeClaimTemplates: fc.array(props({ name: fc.oneof(dnsLabel, fc.constant('Data')), size: fc.oneof(quantity, size), mountPath: maybe(fc.constantFrom('/data', 'data')) }), { maxLength: 2 }),
+    }),
+    build: (chart, p) => new StatefulDatabase(chart, 'Db', { name: 'db', image: 'postgres:16.4', ports: [{ name: 'pg', port: 5432 }], ...p }),
   },
 };
 

@@ -483,7 +483,7 @@ describe('WebApp: labels, selector and annotations of your own', () => {
       `'podLabels["app"]' must not give the pods another value than 'selectorLabels' ("hello-world"), got "other"`],
     ['a pod label contradicting labels', { labels: { tier: 'a' }, podLabels: { tier: 'b' } },
       `'podLabels["tier"]' must not give the pods another value than 'labels' ("a"), got "b"`],
-    ['a bad annotation key', { annotations: { 'not ok': 'x' } }, `'annotations' must be a valid label key`],
+    ['a bad annotation key', { annotations: { 'not ok': 'x' } }, `'annotations' must have qualified-name keys`],
     ['a non-string annotation', { podAnnotations: { a: 1 as unknown as string } }, `'podAnnotations["a"]' must be a string, got 1`],
   ];
   test.each(bad)('rejects %s', (_what, props, message) => {
