@@ -226,8 +226,7 @@ const CASES: Record<string, { arb: fc.Arbitrary<Record<string, unknown>>; build:
     arb: props({
       name, image, replicas: count,
       ports: maybe(fc.array(props({ name: fc.oneof(dnsLabel, fc.constant('toolongportname12')), port }), { minLength: 1, maxLength: 2 })),
-      // an array only: stateful-database.ts (the database helper's) does not guard this prop's type yet
-      volumeClaimTemplates: fc.array(props({ name: fc.oneof(dnsLabel, fc.constant('Data')), size: fc.oneof(quantity, size), mountPath: maybe(fc.constantFrom('/data', 'data')) }), { maxLength: 2 }),
+      volumeClaimTemplates: maybe(fc.array(props({ name: fc.oneof(dnsLabel, fc.constant('Data')), size: fc.oneof(quantity, size), mountPath: maybe(fc.constantFrom('/data', 'data')) }), { maxLength: 2 })),
     }),
     build: (chart, p) => new StatefulDatabase(chart, 'Db', { name: 'db', image: 'postgres:16.4', ports: [{ name: 'pg', port: 5432 }], ...p }),
   },

@@ -94,9 +94,10 @@ describe('reference app values', () => {
       }
       return total;
     };
-    // dev: web 2 × (2 + 1) × 100m, api (2 + 1) × 50m, db 1 × 100m; prod: web 2 × (3 + 1) × 100m, api (10 + 3) × 250m, db 3 × 500m
+    // dev: web 2 × (2 + 1) × 100m, api (2 + 1) × 50m, db 1 × 100m
+    // prod: web 2 × (3 + 1) × 100m, api (10 + 3) × 250m, db primary 1 × 250m and replicas 2 × 250m
     expect(requested('dev')).toBe(bytes('850m'));
-    expect(requested('prod')).toBe(bytes('5550m'));
+    expect(requested('prod')).toBe(bytes('4800m'));
     expect(find(envs.dev, 'ResourceQuota', 'default-quota').spec.hard['requests.cpu']).toBe('4');
     expect(find(envs.prod, 'ResourceQuota', 'default-quota').spec.hard['requests.cpu']).toBe('16');
   });

@@ -4,7 +4,7 @@ import { Namespace, NamespaceProps, PodSecurityLevel } from '../../lib/security/
 import { SeccompProfile } from '../../lib/security/pod-security';
 import { PersistentVolumeClaim } from '../../lib/storage/storage';
 import { AppPod } from '../../lib/workload/pods';
-import { StatefulDatabase } from '../../lib/workload/stateful-database';
+import { DatabaseReplication, StatefulDatabase } from '../../lib/workload/stateful-database';
 import { WebApp, WebAppProps } from '../../lib/workload/web-app';
 import { BlueGreenDeployment } from '../../lib/workload/blue-green';
 
@@ -122,19 +122,19 @@ describe('ResourceQuota at full scale', () => {
   test('blue/green counts both slots; a StatefulSet its replicas', () => {
     const chart = env({ resourceQuota: { pods: 7 } });
     new BlueGreenDeployment(chart, 'Web', { name: 'web', versions: [{ name: 'blue', image: 'nginx:1.27.3' }, { name: 'green', image: 'nginx:1.27.4' }], activeVersion: 'blue', strategy: undefined, replicas: 2 });
-    new StatefulDatabase(chart, 'Db', { name: 'db', replicas: 3, image: 'postgres:16.4', ports: [{ name: 'pg', port: 5432 }] });
+    new StatefulDatabase(chart, 'Db', { name: 'db', replicas: 3, replication: DatabaseReplication.independent(), image: 'postgres:16.4', ports: [{ name: 'pg', port: 5432 }] });
     expect(synthError(chart)).toBe('dev/Ns/ResourceQuota: \'spec.hard.pods\' must cover what namespace "dev" runs at full scale (9: Deployment "web-blue" 2 replicas + 1 surge during a rolling update: 3, Deployment "web-green" 2 replicas + 1 surge during a rolling update: 3, StatefulSet "db" 3 replicas: 3), got 7');
   });
 
   test('memory limits and claim storage; a quota that fits passes', () => {
     const chart = env({ resourceQuota: { limitsMemory: Size.mebibytes(512), requestsStorage: Size.gibibytes(25) } });
-    new StatefulDatabase(chart, 'Db', { name: 'db', replicas: 3, image: 'postgres:16.4', ports: [{ name: 'pg', port: 5432 }], volumeClaimTemplates: [{ name: 'data', size: '10Gi', mountPath: '/data' }] });
+    new StatefulDatabase(chart, 'Db', { name: 'db', replicas: 3, replication: DatabaseReplication.independent(), image: 'postgres:16.4', ports: [{ name: 'pg', port: 5432 }], volumeClaimTemplates: [{ name: 'data', size: '10Gi', mountPath: '/data' }] });
     expect(synthError(chart).split('\n')).toEqual([
       'dev/Ns/ResourceQuota: \'spec.hard.limits.memory\' must cover what namespace "dev" runs at full scale (768Mi: StatefulSet "db" 3 replicas × 256Mi), got 512Mi',
       'dev/Ns/ResourceQuota: \'spec.hard.requests.storage\' must cover what namespace "dev" runs at full scale (30Gi: the claims "data-db-<n>" of StatefulSet "db" 3 × 10Gi), got 25Gi',
     ]);
     const ok = env({ resourceQuota: { limitsMemory: Size.gibibytes(1), requestsStorage: Size.gibibytes(30) } });
-    new StatefulDatabase(ok, 'Db', { name: 'db', replicas: 3, image: 'postgres:16.4', ports: [{ name: 'pg', port: 5432 }], volumeClaimTemplates: [{ name: 'data', size: '10Gi', mountPath: '/data' }] });
+    new StatefulDatabase(ok, 'Db', { name: 'db', replicas: 3, replication: DatabaseReplication.independent(), image: 'postgres:16.4', ports: [{ name: 'pg', port: 5432 }], volumeClaimTemplates: [{ name: 'data', size: '10Gi', mountPath: '/data' }] });
     expect(() => Testing.synth(ok)).not.toThrow();
   });
 
