@@ -13,7 +13,7 @@ const SCRIPT = path.resolve(__dirname, '..', '..', 'scripts', 'synth.mjs');
 const NODE_MODULES = path.resolve(__dirname, '..', '..', 'node_modules');
 const CHARTS = 8;
 const PER_CHART = 60;
-const RANDOM_RUNS = Number(process.env.KUBECRAFT_KILL_RUNS ?? '10');
+const RANDOM_RUNS = Number(process.env.KUBECRAFT_KILL_RUNS ?? '6');
 
 const APP = `
 import { ApiObject, Chart } from 'cdk8s';
