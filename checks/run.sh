@@ -2,7 +2,8 @@
 # The manifest gate: strict Kubernetes schema validation (the app's target version and
 # 1.36) and security scans (kube-score, checkov) of synthesized manifests.
 #
-#   bash checks/run.sh [--exceptions FILE] [--target 1.X] <dir-or-file>...   e.g. bash checks/run.sh dist
+#   bash checks/run.sh [--exceptions FILE] [--target 1.X] [--schema-only] <dir-or-file>...   e.g. bash checks/run.sh dist
+#   (--schema-only: each document's strict schema validation alone, for generated test outputs; see test/property/)
 #
 # The target is the oldest Kubernetes version the manifests must work on: --target, else
 # the .kubernetes-version file that KubecraftApp writes into its output directory when the
@@ -26,13 +27,15 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 EXCEPTIONS="$HERE/exceptions.yaml"
 TARGET=
 paths=()
+extra=()
 while (($#)); do
   case "$1" in
+    --schema-only) extra+=(--schema-only); shift ;;
     --exceptions) EXCEPTIONS=${2:?--exceptions needs a file}; shift 2 ;;
     --exceptions=*) EXCEPTIONS=${1#*=}; shift ;;
     --target) TARGET=${2:?--target needs a Kubernetes version such as 1.29}; shift 2 ;;
     --target=*) TARGET=${1#*=}; shift ;;
-    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "checks: unknown option $1" >&2; exit 2 ;;
     *) paths+=("$1"); shift ;;
   esac
@@ -119,4 +122,4 @@ for v in "${KUBE_VERSIONS[@]}"; do kv_args+=(--kube-version "$v"); done
 exec "$VENV/bin/python" "$HERE/lib/gate.py" \
   --exceptions "$EXCEPTIONS" "${kv_args[@]}" \
   --kube-score "$KUBE_SCORE" --checkov "$VENV/bin/checkov" \
-  "${paths[@]}"
+  ${extra[@]+"${extra[@]}"} "${paths[@]}"

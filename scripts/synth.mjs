@@ -14,8 +14,9 @@
 // transpiler), so an edit re-transpiles only the edited file and a stale build can never be served. Where swc's
 // native binary is missing (installed with --omit=optional, or an unsupported platform), the project's own
 // `typescript` transpiles instead (same output semantics, slower). The app runs in this process with CDK8S_OUTDIR
-// pointing at a temporary directory next to the output directory; when it finishes without error the temporary
-// directory replaces the output directory. On any error the previous output is left untouched and the exit code is 1.
+// pointing at a private staging directory; when it finishes without error the staging directory is published as
+// the output directory by an atomic symlink flip (lib/core/output.ts, shared with KubecraftApp), so a failed or
+// killed synth leaves the previous output complete. On any error the exit code is 1.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import Module, { createRequire } from 'node:module';
@@ -186,23 +187,15 @@ function isEmptyDir(dir) {
   }
 }
 
-/** Moves `staging` to `target`; `target` is missing only between two renames. */
-function replaceDir(staging, target) {
-  const old = `${staging}.old`;
-  let moved = false;
-  try {
-    fs.renameSync(target, old);
-    moved = true;
-  } catch (e) {
-    if (e.code !== 'ENOENT') throw e;
-  }
-  try {
-    fs.renameSync(staging, target);
-  } catch (e) {
-    if (moved) fs.renameSync(old, target);
-    throw e;
-  }
-  if (moved) fs.rmSync(old, { recursive: true, force: true });
+/**
+ * The output-directory logic shared with KubecraftApp (lib/core/output.ts): the TypeScript source in this
+ * repository (through the loader registered by main), the compiled module in the published package.
+ */
+function loadOutputModule() {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const source = path.join(here, '..', 'lib', 'core', 'output.ts');
+  const built = path.join(here, '..', 'build', 'lib', 'core', 'output.js');
+  return createRequire(import.meta.url)(fs.existsSync(source) ? source : built);
 }
 
 function guardOutdir(outdir) {
@@ -225,15 +218,20 @@ function main() {
   }
   const outdir = path.resolve(projectDir, opts.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist');
   guardOutdir(outdir);
-  fs.mkdirSync(path.dirname(outdir), { recursive: true });
-  const staging = fs.mkdtempSync(path.join(path.dirname(outdir), `.${path.basename(outdir)}.tmp-`));
-  fs.chmodSync(staging, 0o755); // mkdtemp makes it 0700
+  let output;
+  try {
+    registerTypeScript(projectDir);
+    output = loadOutputModule();
+  } catch (e) {
+    fail(`${e instanceof Error ? e.message : e}; output left untouched`);
+  }
+  const staging = output.createStaging(outdir); // private (0700) until published
 
   let settled = false;
   const abort = (err) => {
     if (settled) return;
     settled = true;
-    fs.rmSync(staging, { recursive: true, force: true });
+    output.discardStaging(staging);
     if (err instanceof SetupError) {
       console.error(`synth: ${err.message}; output left untouched`);
       process.exit(1);
@@ -247,7 +245,7 @@ function main() {
   // the app called process.exit() itself: never leave the staging directory behind
   process.on('exit', (code) => {
     if (!settled) {
-      fs.rmSync(staging, { recursive: true, force: true });
+      output.discardStaging(staging);
       if (code === 0) {
         console.error('synth: the app exited before it finished; output left untouched');
         process.exitCode = 1;
@@ -259,13 +257,13 @@ function main() {
     if (settled) return;
     settled = true;
     if (isEmptyDir(staging)) {
-      fs.rmSync(staging, { recursive: true, force: true });
+      output.discardStaging(staging);
       console.error(`synth: ${path.relative(projectDir, entry)} wrote no manifests: it must call app.synth() on an App that uses the default outdir (CDK8S_OUTDIR); output left untouched`);
       process.exitCode = 1;
       return;
     }
     try {
-      replaceDir(staging, outdir);
+      output.publishStaging(staging, outdir);
     } catch (e) {
       settled = false;
       abort(e);
@@ -273,10 +271,10 @@ function main() {
   });
 
   process.env.CDK8S_OUTDIR = staging;
+  process.env[output.STAGED_OUTDIR_ENV] = staging; // a KubecraftApp writes straight into it
   process.env.CDK8S_CHECK_UPGRADE = 'false';
   process.setSourceMapsEnabled(true);
   try {
-    registerTypeScript(projectDir);
     createRequire(entry)(entry);
   } catch (e) {
     abort(e);

@@ -36,7 +36,9 @@ export const getJson = async (args) => JSON.parse(await kubectl([...args, '-o', 
 
 /** server-side apply of a directory in one pass; any warning fails it */
 export const applyDir = (dir) =>
-  kubectl(['apply', '--server-side', '--field-manager=kubecraft-e2e', '--warnings-as-errors', '-f', dir]);
+  // the trailing slash: a synth output directory is a symlink to its latest version (lib/core/output.ts), and
+  // kubectl reads `-f <link>` as a file ("is a directory") but follows `-f <link>/`
+  kubectl(['apply', '--server-side', '--field-manager=kubecraft-e2e', '--warnings-as-errors', '-f', dir.endsWith('/') ? dir : `${dir}/`]);
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

@@ -14,10 +14,15 @@ import { ApiObject, ApiObjectMetadataDefinition } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../../imports/k8s';
-import { AppIdentity, recommendedLabels } from '../core/labels';
+import { AppIdentity, checkIdentity, nameLabelValue, recommendedLabels } from '../core/labels';
 import { readLocalFile, SecretSource } from './secret-source';
-import { checkConfigKey, checkDnsLabel, checkDnsSubdomain, checkEnvName, checkLabelKey, checkLabels, checkUnique, fail, show } from '../internal/validate';
+import { installAppChecks } from '../internal/app-checks';
+import {
+  checkAnnotations, checkArray, checkBoolean, checkConfigKey, checkDnsLabel, checkDnsSubdomain, checkEnvName, checkInstance, checkLabels, checkRecord, checkRecordOfStrings, checkString,
+  checkStringArray, checkUnique, fail, show,
+} from '../internal/validate';
 import { namespaceOf } from '../network/wiring';
+import { keepEmptyConfigMapValues } from '../internal/compat';
 
 /** The pod-template annotation that carries a bundle's checksum. */
 export const CHECKSUM_ANNOTATION = 'checksum/config';
@@ -89,7 +94,8 @@ export interface ExistingSecretOptions {
 export class BundleSecret {
   /** An `Opaque` Secret with arbitrary keys. */
   public static opaque(values: Record<string, SecretSource>): BundleSecret {
-    return new BundleSecret(SecretType.OPAQUE, { ...values });
+    // a value that is not a record is kept as is, to be refused by the bundle with the library's message
+    return new BundleSecret(SecretType.OPAQUE, typeof values === 'object' && values !== null && !Array.isArray(values) ? { ...values } : values);
   }
 
   /** A `kubernetes.io/tls` Secret (`tls.crt`, `tls.key`), e.g. for an Ingress. */
@@ -324,88 +330,18 @@ export class ConfigBundle extends Construct {
 
   constructor(scope: Construct, id: string, props: ConfigBundleProps) {
     super(scope, id);
-    checkDnsSubdomain(this, 'name', props.name);
-    this.name = props.name;
-    this.configMapName = props.configMapName ?? `${props.name}-config`;
-    checkDnsSubdomain(this, 'configMapName', this.configMapName);
-    this.immutable = props.immutable ?? false;
-    if (props.labels !== undefined) checkLabels(this, 'labels', props.labels);
-    for (const [k, v] of Object.entries(props.annotations ?? {})) {
-      checkLabelKey(this, 'annotations', k);
-      if (typeof v !== 'string') fail(this, `annotations[${show(k)}]`, `must be a string, got ${show(v)}`);
-    }
-    const labels = { ...recommendedLabels(props.identity ?? { name: props.name }), ...(props.labels ?? {}) };
-    const annotations = props.annotations && Object.keys(props.annotations).length > 0 ? { ...props.annotations } : undefined;
-
-    // ConfigMap content
-    const data: Record<string, string> = {};
-    const binaryData: Record<string, Buffer> = {};
-    for (const [key, value] of Object.entries(props.data ?? {})) {
-      checkConfigKey(this, 'data', key);
-      if (typeof value !== 'string') fail(this, `data.${key}`, `must be a string, got ${show(value)}`);
-      data[key] = value;
-    }
-    for (const [key, file] of Object.entries(props.files ?? {})) {
-      checkConfigKey(this, 'files', key);
-      if (key in data) fail(this, 'files', `key ${show(key)} is also in 'data': a key must be given once`);
-      if (typeof file !== 'string' || file === '') fail(this, `files.${key}`, `must be a file path, got ${show(file)}`);
-      const bytes = readLocalFile(this, `files.${key}`, file);
-      if (isUtf8(bytes)) data[key] = bytes.toString('utf8');
-      else binaryData[key] = bytes;
-    }
-    this.configKeys = [...Object.keys(data), ...Object.keys(binaryData)].sort();
-    const configBytes = Object.values(data).reduce((n, v) => n + Buffer.byteLength(v), 0)
-      + Object.values(binaryData).reduce((n, v) => n + v.length, 0);
-    if (configBytes > MAX_DATA_BYTES) {
-      fail(this, 'data', `must hold at most 1 MiB (${MAX_DATA_BYTES} bytes) in total, got ${configBytes} bytes: mount large files from a volume instead`);
-    }
-
-    // Secret content
-    const spec = props.secret;
-    if (spec !== undefined && !(spec instanceof BundleSecret)) {
-      fail(this, 'secret', `must be a BundleSecret (BundleSecret.opaque/tls/basicAuth/dockerConfigJson/existing), got ${show(typeof spec)}`);
-    }
-    this.usesExistingSecret = spec?.existingName !== undefined;
-    this.secretType = spec?.type;
-    let secretData: Record<string, Buffer> | undefined;
-    if (spec === undefined) {
-      this.secretName = undefined;
-      this.secretKeys = undefined;
-    } else if (spec.existingName !== undefined) {
-      checkDnsSubdomain(this, 'secret.existing', spec.existingName);
-      if (props.secretName !== undefined) {
-        fail(this, 'secretName', `must not be set with BundleSecret.existing, which names the Secret (${show(spec.existingName)}), got ${show(props.secretName)}`);
-      }
-      const revision = spec._existing.revision;
-      if (revision !== undefined && (typeof revision !== 'string' || revision === '')) {
-        fail(this, 'secret.revision', `must be a non-empty string, got ${show(revision)}`);
-      }
-      this.secretName = spec.existingName;
-      const keys = spec._existing.keys;
-      if (keys !== undefined) {
-        keys.forEach((k) => checkConfigKey(this, 'secret.keys', k));
-        checkUnique(this, 'secret.keys', keys);
-      }
-      this.secretKeys = keys === undefined ? undefined : [...keys].sort();
-      this.existingRevision = revision;
-    } else {
-      this.secretName = props.secretName ?? `${props.name}-secret`;
-      checkDnsSubdomain(this, 'secretName', this.secretName);
-      secretData = this.resolveSecret(spec);
-      this.secretKeys = Object.keys(secretData).sort();
-    }
-    for (const key of this.secretKeys ?? []) {
-      if (this.configKeys.includes(key)) {
-        fail(this, 'secret', `key ${show(key)} is also a ConfigMap key ('data' or 'files'): a key must live in one place (sensitive values belong in the Secret)`);
-      }
-    }
-    if (this.configKeys.length === 0 && spec === undefined) {
-      fail(this, 'data', "must not be empty: give 'data', 'files' or 'secret'");
-    }
-    if (this.secretName !== undefined && this.configKeys.length > 0 && this.secretName === this.configMapName) {
-      // different kinds may share a name, but a bundle whose two objects share it is almost always a typo
-      fail(this, 'secretName', `must differ from configMapName, got ${show(this.secretName)} for both`);
-    }
+    installAppChecks(this);
+    const plan = resolveConfigBundle(this, props);
+    this.name = plan.name;
+    this.configMapName = plan.configMapName;
+    this.immutable = plan.immutable;
+    this.usesExistingSecret = plan.existing !== undefined;
+    this.secretType = plan.secretType;
+    this.secretName = plan.secretName;
+    this.configKeys = plan.configKeys;
+    this.secretKeys = plan.secretKeys;
+    this.existingRevision = plan.existing?.revision;
+    const { labels, annotations, data, binaryData, secretData } = plan;
 
     // Objects
     if (this.configKeys.length > 0) {
@@ -415,6 +351,7 @@ export class ConfigBundle extends Construct {
         binaryData: mapValues(binaryData, (b) => b.toString('base64')),
         immutable: this.immutable,
       });
+      keepEmptyConfigMapValues(this.configMap); // cdk8s-plus-27 alone drops data whose values are all empty
     }
     if (secretData !== undefined && this.secretName !== undefined) {
       this.secretObject = new k8s.KubeSecret(this, 'Secret', {
@@ -444,6 +381,8 @@ export class ConfigBundle extends Construct {
    * are not valid variable names are skipped by the kubelet (it reports an `InvalidVariableNames` event).
    */
   public envFrom(options: BundleEnvFromOptions = {}): kplus.EnvFrom[] {
+    checkRecord(this, 'envFrom', options as unknown);
+    if (options.prefix !== undefined && options.prefix !== '') checkEnvName(this, 'envFrom.prefix', options.prefix);
     const out: kplus.EnvFrom[] = [];
     if (this.configMap) out.push(new kplus.EnvFrom(this.configMap, options.prefix, undefined));
     if (this.secret) out.push(new kplus.EnvFrom(undefined, options.prefix, this.secret));
@@ -455,6 +394,9 @@ export class ConfigBundle extends Construct {
    * Secret key. Throws when the bundle has no such key.
    */
   public envValue(key: string, options: BundleEnvValueOptions = {}): kplus.EnvValue {
+    checkString(this, 'envValue', key);
+    checkRecord(this, 'envValue options', options as unknown);
+    if (options.optional !== undefined) checkBoolean(this, 'envValue.optional', options.optional);
     const opts = { optional: options.optional };
     if (this.configMap && this.configKeys.includes(key)) return kplus.EnvValue.fromConfigMap(this.configMap, key, opts);
     if (this.secret && (this.secretKeys === undefined || this.secretKeys.includes(key))) {
@@ -465,6 +407,7 @@ export class ConfigBundle extends Construct {
 
   /** The ConfigMap as a volume (keys as files, mode 0444). The same options return the same volume. */
   public configVolume(options: BundleVolumeOptions = {}): kplus.Volume {
+    checkRecord(this, 'configVolume', options as unknown);
     const cm = this.configMap;
     if (!cm) return fail(this, 'configVolume', "needs ConfigMap data: the bundle has no 'data' or 'files'");
     const name = options.name ?? volumeNameOf(this.configMapName);
@@ -476,6 +419,7 @@ export class ConfigBundle extends Construct {
 
   /** The Secret as a volume (keys as files, mode 0440). The same options return the same volume. */
   public secretVolume(options: BundleVolumeOptions = {}): kplus.Volume {
+    checkRecord(this, 'secretVolume', options as unknown);
     const secret = this.secret;
     if (!secret || this.secretName === undefined) return fail(this, 'secretVolume', "needs a Secret: the bundle has no 'secret'");
     const name = options.name ?? volumeNameOf(this.secretName);
@@ -509,6 +453,9 @@ export class ConfigBundle extends Construct {
    * both). Also orders the bundle's objects before the target in the output.
    */
   public annotate(target: kplus.AbstractPod | IPodAnnotatable): void {
+    if (!(target instanceof kplus.AbstractPod) && typeof (target as IPodAnnotatable | undefined)?.addPodAnnotation !== 'function') {
+      fail(this, 'annotate', `must be given a cdk8s-plus workload or something with addPodAnnotation (WebApp, BlueGreenDeployment, StatefulDatabase), got ${show(target)}`);
+    }
     this.checkConsumer(target);
     const key = target instanceof kplus.AbstractPod ? target.podMetadata : target;
     let bundles = ROLLOUT.get(key);
@@ -528,6 +475,11 @@ export class ConfigBundle extends Construct {
    * (the default), single keys as env vars, read-only volume mounts, and the rollout annotation.
    */
   public applyTo(workload: kplus.AbstractPod, options: BundleApplyOptions = {}): void {
+    checkInstance(this, 'applyTo', workload, kplus.AbstractPod, 'a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job, Pod)');
+    checkRecord(this, 'applyTo options', options as unknown);
+    for (const flag of ['envFrom', 'rollout'] as const) if (options[flag] !== undefined) checkBoolean(this, `applyTo.${flag}`, options[flag]);
+    if (options.env !== undefined) checkRecordOfStrings(this, 'applyTo.env', options.env);
+    if (options.containers !== undefined) checkArray(this, 'applyTo.containers', options.containers);
     this.checkConsumer(workload);
     const containers = options.containers ?? workload.containers;
     if (containers.length === 0) fail(this, 'applyTo', `workload ${workload.node.path} has no containers: add them first or pass 'containers'`);
@@ -552,55 +504,6 @@ export class ConfigBundle extends Construct {
     if (options.rollout ?? true) this.annotate(workload);
   }
 
-  private resolveSecret(spec: BundleSecret): Record<string, Buffer> {
-    const out: Record<string, Buffer> = {};
-    const type = spec.type ?? SecretType.OPAQUE;
-    const entries = Object.entries(spec._sources);
-    if (entries.length === 0) fail(this, 'secret', 'must have at least one key, got none');
-    for (const [key, source] of entries) {
-      const prop = `secret.${key}`;
-      checkConfigKey(this, 'secret', key);
-      if (typeof source === 'string' && type === SecretType.BASIC_AUTH && key === 'username') {
-        if (source === '') fail(this, prop, 'must not be empty, got ""');
-        out[key] = Buffer.from(source, 'utf8');
-        continue;
-      }
-      if (!(source instanceof SecretSource)) {
-        fail(this, prop, `must be a SecretSource (fromEnv, fromDotenvFile, fromFile): secret values never live in source, got ${typeof source === 'string' ? 'a string literal' : show(typeof source)}`);
-      }
-      if (source.generates && type !== SecretType.OPAQUE && type !== SecretType.BASIC_AUTH) {
-        fail(this, prop, `cannot generate a value for a ${type} Secret (${source.description}): provide the real value`);
-      }
-      out[key] = source.resolve(this, prop).value;
-    }
-    this.checkTyped(type, out);
-    const total = Object.values(out).reduce((n, v) => n + v.length, 0);
-    if (total > MAX_DATA_BYTES) fail(this, 'secret', `must hold at most 1 MiB (${MAX_DATA_BYTES} bytes) in total, got ${total} bytes`);
-    return out;
-  }
-
-  private checkTyped(type: SecretType, data: Record<string, Buffer>): void {
-    if (type === SecretType.TLS) {
-      if (!data['tls.crt'].toString('utf8').includes('-----BEGIN CERTIFICATE-----')) {
-        fail(this, 'secret.tls.crt', 'must be a PEM certificate (a "-----BEGIN CERTIFICATE-----" block)');
-      }
-      if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(data['tls.key'].toString('utf8'))) {
-        fail(this, 'secret.tls.key', 'must be a PEM private key (a "-----BEGIN ... PRIVATE KEY-----" block)');
-      }
-    } else if (type === SecretType.DOCKER_CONFIG_JSON) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(data['.dockerconfigjson'].toString('utf8'));
-      } catch {
-        fail(this, 'secret..dockerconfigjson', 'must be a docker config.json (JSON), got text that does not parse (content not shown)');
-      }
-      const auths = (parsed as { auths?: unknown } | null)?.auths;
-      if (typeof auths !== 'object' || auths === null || Array.isArray(auths)) {
-        fail(this, 'secret..dockerconfigjson', 'must be a docker config.json with an "auths" object');
-      }
-    }
-  }
-
   private checkMode(prop: string, mode: number, secret: boolean): number {
     if (!Number.isInteger(mode) || mode < 0 || mode > 0o777) {
       fail(this, prop, `must be a file mode between 0 and 0o777, got ${show(mode)}`);
@@ -613,6 +516,7 @@ export class ConfigBundle extends Construct {
 
   private checkItems(prop: string, keys: string[] | undefined, known: string[] | undefined): Record<string, kplus.PathMapping> | undefined {
     if (keys === undefined) return undefined;
+    checkStringArray(this, prop, keys);
     if (keys.length === 0) fail(this, prop, 'must not be empty (leave it out for every key)');
     checkUnique(this, prop, keys);
     const items: Record<string, kplus.PathMapping> = {};
@@ -658,7 +562,7 @@ export class ConfigBundle extends Construct {
     const decode = (m: Record<string, string> | undefined) => mapValues(m ?? {}, (v) => Buffer.from(v, 'base64'));
     const emitted = this.checksumOf(cm?.data ?? {}, decode(cm?.binaryData), sec === undefined ? undefined : decode(sec.data));
     if (emitted === this.checksum) return [];
-    return [`'checksum' the ConfigMap/Secret content changed after the bundle was built (an escape-hatch edit?): pass every key through the ConfigBundle props so that '${CHECKSUM_ANNOTATION}' rolls the consumers`];
+    return [`${this.node.path}: 'checksum' must describe what the bundle emits, got ConfigMap/Secret content that changed after the bundle was built (an escape-hatch edit?): pass every key through the ConfigBundle props so that '${CHECKSUM_ANNOTATION}' rolls the consumers`];
   }
 
   /** The checksum of this bundle's names and references with the given ConfigMap and Secret data. */
@@ -670,6 +574,179 @@ export class ConfigBundle extends Construct {
       secret: secretData === undefined ? undefined : { name: this.secretName ?? '', type: this.secretType ?? '', data: secretData },
       existing: this.usesExistingSecret ? { name: this.secretName ?? '', keys: this.secretKeys, revision: this.existingRevision } : undefined,
     });
+  }
+}
+
+/** Everything a {@link ConfigBundle} emits, validated, every value read (creates nothing). */
+export interface ConfigBundlePlan {
+  /** The base name. */
+  readonly name: string;
+  /** The ConfigMap's name. */
+  readonly configMapName: string;
+  /** Whether the objects are immutable. */
+  readonly immutable: boolean;
+  /** The labels of both objects. */
+  readonly labels: Record<string, string>;
+  /** The annotations of both objects. */
+  readonly annotations: Record<string, string> | undefined;
+  /** The ConfigMap's UTF-8 entries. */
+  readonly data: Record<string, string>;
+  /** The ConfigMap's other entries. */
+  readonly binaryData: Record<string, Buffer>;
+  /** The ConfigMap keys (`data` and `binaryData`), sorted. */
+  readonly configKeys: string[];
+  /** The Secret's name (emitted or existing); undefined without a Secret. */
+  readonly secretName: string | undefined;
+  /** The emitted Secret's type. */
+  readonly secretType: SecretType | undefined;
+  /** The emitted Secret's values (undefined without an emitted Secret). */
+  readonly secretData: Record<string, Buffer> | undefined;
+  /** The Secret keys, sorted; undefined for an existing Secret without declared keys. */
+  readonly secretKeys: string[] | undefined;
+  /** The reference to an existing Secret, if that is what the bundle holds. */
+  readonly existing: { readonly revision: string | undefined } | undefined;
+}
+
+/**
+ * Validates the props of a {@link ConfigBundle}, reads its files and Secret sources, and resolves what it emits.
+ */
+export function resolveConfigBundle(scope: IConstruct, props: ConfigBundleProps): ConfigBundlePlan {
+  checkRecord(scope, 'props', props as unknown);
+  checkDnsSubdomain(scope, 'name', props.name);
+  const configMapName = props.configMapName ?? `${props.name}-config`;
+  checkDnsSubdomain(scope, 'configMapName', configMapName);
+  const immutable = props.immutable ?? false;
+  checkBoolean(scope, 'immutable', immutable);
+  if (props.identity !== undefined) checkIdentity(scope, 'identity', props.identity);
+  if (props.labels !== undefined) checkLabels(scope, 'labels', props.labels);
+  if (props.annotations !== undefined) checkAnnotations(scope, 'annotations', props.annotations);
+  // the default identity's name is a label value: a longer base name is cut there (the objects keep theirs)
+  const labels = { ...recommendedLabels(props.identity ?? { name: nameLabelValue(props.name) }), ...(props.labels ?? {}) };
+  const annotations = props.annotations && Object.keys(props.annotations).length > 0 ? { ...props.annotations } : undefined;
+
+  // ConfigMap content
+  const data: Record<string, string> = {};
+  const binaryData: Record<string, Buffer> = {};
+  if (props.data !== undefined) checkRecord(scope, 'data', props.data);
+  if (props.files !== undefined) checkRecord(scope, 'files', props.files);
+  for (const [key, value] of Object.entries(props.data ?? {})) {
+    checkConfigKey(scope, 'data', key);
+    if (typeof value !== 'string') fail(scope, `data.${key}`, `must be a string, got ${show(value)}`);
+    data[key] = value;
+  }
+  for (const [key, file] of Object.entries(props.files ?? {})) {
+    checkConfigKey(scope, 'files', key);
+    if (key in data) fail(scope, 'files', `key ${show(key)} is also in 'data': a key must be given once`);
+    if (typeof file !== 'string' || file === '') fail(scope, `files.${key}`, `must be a file path, got ${show(file)}`);
+    const bytes = readLocalFile(scope, `files.${key}`, file);
+    if (isUtf8(bytes)) data[key] = bytes.toString('utf8');
+    else binaryData[key] = bytes;
+  }
+  const configKeys = [...Object.keys(data), ...Object.keys(binaryData)].sort();
+  const configBytes = Object.values(data).reduce((n, v) => n + Buffer.byteLength(v), 0)
+    + Object.values(binaryData).reduce((n, v) => n + v.length, 0);
+  if (configBytes > MAX_DATA_BYTES) {
+    fail(scope, 'data', `must hold at most 1 MiB (${MAX_DATA_BYTES} bytes) in total, got ${configBytes} bytes: mount large files from a volume instead`);
+  }
+
+  // Secret content
+  const spec = props.secret;
+  if (spec !== undefined && !(spec instanceof BundleSecret)) {
+    fail(scope, 'secret', `must be a BundleSecret (BundleSecret.opaque/tls/basicAuth/dockerConfigJson/existing), got ${show(typeof spec)}`);
+  }
+  let secretData: Record<string, Buffer> | undefined;
+  let secretName: string | undefined;
+  let secretKeys: string[] | undefined;
+  let existing: ConfigBundlePlan['existing'];
+  if (spec !== undefined && spec.existingName !== undefined) {
+    checkDnsSubdomain(scope, 'secret.existing', spec.existingName);
+    if (props.secretName !== undefined) {
+      fail(scope, 'secretName', `must not be set with BundleSecret.existing, which names the Secret (${show(spec.existingName)}), got ${show(props.secretName)}`);
+    }
+    const revision = spec._existing.revision;
+    if (revision !== undefined && (typeof revision !== 'string' || revision === '')) {
+      fail(scope, 'secret.revision', `must be a non-empty string, got ${show(revision)}`);
+    }
+    secretName = spec.existingName;
+    const keys = spec._existing.keys;
+    if (keys !== undefined) {
+      checkStringArray(scope, 'secret.keys', keys);
+      keys.forEach((k) => checkConfigKey(scope, 'secret.keys', k));
+      checkUnique(scope, 'secret.keys', keys);
+    }
+    secretKeys = keys === undefined ? undefined : [...keys].sort();
+    existing = { revision };
+  } else if (spec !== undefined) {
+    secretName = props.secretName ?? `${props.name}-secret`;
+    checkDnsSubdomain(scope, 'secretName', secretName);
+    secretData = resolveSecret(scope, spec);
+    secretKeys = Object.keys(secretData).sort();
+  }
+  for (const key of secretKeys ?? []) {
+    if (configKeys.includes(key)) {
+      fail(scope, 'secret', `key ${show(key)} is also a ConfigMap key ('data' or 'files'): a key must live in one place (sensitive values belong in the Secret)`);
+    }
+  }
+  if (configKeys.length === 0 && spec === undefined) {
+    fail(scope, 'data', "must not be empty: give 'data', 'files' or 'secret'");
+  }
+  if (secretName !== undefined && configKeys.length > 0 && secretName === configMapName) {
+    // different kinds may share a name, but a bundle whose two objects share it is almost always a typo
+    fail(scope, 'secretName', `must differ from configMapName, got ${show(secretName)} for both`);
+  }
+  return {
+    name: props.name, configMapName, immutable, labels, annotations, data, binaryData, configKeys,
+    secretName, secretType: spec?.type, secretData, secretKeys, existing,
+  };
+}
+
+function resolveSecret(scope: IConstruct, spec: BundleSecret): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
+  checkRecord(scope, 'secret', spec._sources as unknown);
+  const type = spec.type ?? SecretType.OPAQUE;
+  const entries = Object.entries(spec._sources);
+  if (entries.length === 0) fail(scope, 'secret', 'must have at least one key, got none');
+  for (const [key, source] of entries) {
+    const prop = `secret.${key}`;
+    checkConfigKey(scope, 'secret', key);
+    if (typeof source === 'string' && type === SecretType.BASIC_AUTH && key === 'username') {
+      if (source === '') fail(scope, prop, 'must not be empty, got ""');
+      out[key] = Buffer.from(source, 'utf8');
+      continue;
+    }
+    if (!(source instanceof SecretSource)) {
+      fail(scope, prop, `must be a SecretSource (fromEnv, fromDotenvFile, fromFile): secret values never live in source, got ${typeof source === 'string' ? 'a string literal' : show(typeof source)}`);
+    }
+    if (source.generates && type !== SecretType.OPAQUE && type !== SecretType.BASIC_AUTH) {
+      fail(scope, prop, `cannot generate a value for a ${type} Secret (${source.description}): provide the real value`);
+    }
+    out[key] = source.resolve(scope, prop).value;
+  }
+  checkTyped(scope, type, out);
+  const total = Object.values(out).reduce((n, v) => n + v.length, 0);
+  if (total > MAX_DATA_BYTES) fail(scope, 'secret', `must hold at most 1 MiB (${MAX_DATA_BYTES} bytes) in total, got ${total} bytes`);
+  return out;
+}
+
+function checkTyped(scope: IConstruct, type: SecretType, data: Record<string, Buffer>): void {
+  if (type === SecretType.TLS) {
+    if (!data['tls.crt'].toString('utf8').includes('-----BEGIN CERTIFICATE-----')) {
+      fail(scope, 'secret.tls.crt', 'must be a PEM certificate (a "-----BEGIN CERTIFICATE-----" block)');
+    }
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(data['tls.key'].toString('utf8'))) {
+      fail(scope, 'secret.tls.key', 'must be a PEM private key (a "-----BEGIN ... PRIVATE KEY-----" block)');
+    }
+  } else if (type === SecretType.DOCKER_CONFIG_JSON) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data['.dockerconfigjson'].toString('utf8'));
+    } catch {
+      fail(scope, 'secret..dockerconfigjson', 'must be a docker config.json (JSON), got text that does not parse (content not shown)');
+    }
+    const auths = (parsed as { auths?: unknown } | null)?.auths;
+    if (typeof auths !== 'object' || auths === null || Array.isArray(auths)) {
+      fail(scope, 'secret..dockerconfigjson', 'must be a docker config.json with an "auths" object');
+    }
   }
 }
 
@@ -704,6 +781,7 @@ function computeChecksum(input: ChecksumInput): string {
   };
   return sha256Hex(JSON.stringify(canonical));
 }
+
 
 /** The default volume name of an object: its name with '.' replaced by '-', cut to a DNS label. */
 function volumeNameOf(objectName: string): string {

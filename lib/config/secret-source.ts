@@ -11,7 +11,7 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
-import { fail } from '../internal/validate';
+import { checkBoolean, checkRecord, checkString, fail, show } from '../internal/validate';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -110,8 +110,11 @@ class EnvSource extends SecretSource {
   public resolve(scope: IConstruct, prop: string): ResolvedSecretValue {
     const v = this.variable;
     if (typeof v !== 'string' || !ENV_NAME.test(v)) {
-      fail(scope, prop, `must name a valid environment variable (letters, digits and '_', not starting with a digit), got ${JSON.stringify(v)}`);
+      fail(scope, prop, `must name a valid environment variable (letters, digits and '_', not starting with a digit), got ${show(v)}`);
     }
+    checkRecord(scope, `${prop} options`, this.options as unknown);
+    if (this.options.generate !== undefined) checkBoolean(scope, `${prop}.generate`, this.options.generate);
+    if (this.options.devFallbackFile !== undefined) checkString(scope, `${prop}.devFallbackFile`, this.options.devFallbackFile, { nonEmpty: true });
     const fallback = this.options.devFallbackFile;
     if (this.generates && fallback === undefined) {
       fail(scope, prop, `sets 'generate' for ${v} without 'devFallbackFile': generated values must be kept in a gitignored file to stay stable across synths`);
@@ -148,8 +151,9 @@ class DotenvSource extends SecretSource {
 
   public resolve(scope: IConstruct, prop: string): ResolvedSecretValue {
     if (typeof this.key !== 'string' || !ENV_NAME.test(this.key)) {
-      fail(scope, prop, `must name a dotenv key (letters, digits and '_', not starting with a digit), got ${JSON.stringify(this.key)}`);
+      fail(scope, prop, `must name a dotenv key (letters, digits and '_', not starting with a digit), got ${show(this.key)}`);
     }
+    checkLocalFileSource(scope, prop, this.file, this.options);
     const file = path.resolve(this.file);
     if (this.options.requireGitIgnored ?? true) checkGitIgnored(scope, prop, file);
     const entries = readDotenvIfExists(scope, prop, file);
@@ -172,12 +176,20 @@ class FileSource extends SecretSource {
   }
 
   public resolve(scope: IConstruct, prop: string): ResolvedSecretValue {
+    checkLocalFileSource(scope, prop, this.file, this.options);
     const file = path.resolve(this.file);
     if (this.options.requireGitIgnored ?? true) checkGitIgnored(scope, prop, file);
     const value = readLocalFile(scope, prop, this.file);
     if (value.length === 0) fail(scope, prop, `file ${JSON.stringify(this.file)} is empty`);
     return { value, origin: this.description };
   }
+}
+
+/** The file and options of a file-based source, checked for JavaScript callers. */
+function checkLocalFileSource(scope: IConstruct, prop: string, file: unknown, options: LocalFileOptions): void {
+  checkString(scope, `${prop}.file`, file, { nonEmpty: true });
+  checkRecord(scope, `${prop} options`, options as unknown);
+  if (options.requireGitIgnored !== undefined) checkBoolean(scope, `${prop}.requireGitIgnored`, options.requireGitIgnored);
 }
 
 /** Reads a local file, turning any error into `<path>: '<prop>' cannot read "<file>" (<code>): ...`. */

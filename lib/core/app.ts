@@ -4,6 +4,9 @@ import { ApiObject, App, AppProps, Chart, DependencyGraph, DependencyVertex, Nam
 import { IConstruct } from 'constructs';
 import { installDictionaryChildTables } from '../internal/compat';
 import { KUBERNETES_VERSION_CONTEXT, parseKubernetesVersion, writeKubernetesVersionFile } from './target-version';
+import { installAppChecks } from '../internal/app-checks';
+import { checkBoolean, checkOneOf, checkRecord, checkString } from '../internal/validate';
+import { STAGED_OUTDIR_ENV, guardOutdir, publishOutput } from './output';
 
 /**
  * Props for {@link KubecraftApp}: cdk8s `AppProps` (`outdir` defaults to `$CDK8S_OUTDIR`, else `dist`) and the
@@ -30,9 +33,11 @@ export interface KubecraftAppProps extends AppProps {
  *
  * `KubecraftApp` validates and resolves dependencies once, then renders each chart from its own subtree, and
  * writes the same files with the same bytes as `App`. It also keeps thousands of charts from degrading V8 (see
- * compat `installDictionaryChildTables`, installed by the first KubecraftApp constructed): 5000 charts then cost about what 5000 units in one chart cost. Output goes to a temporary directory next to `outdir`
- * that replaces `outdir` only when everything was written, so a failed synth leaves the previous output
- * untouched, and files of objects that no longer exist never linger.
+ * compat `installDictionaryChildTables`, installed by the first KubecraftApp constructed): 5000 charts then cost about
+ * what 5000 units in one chart cost. Output goes to a private staging directory and is published by an atomic
+ * symlink flip (`output.ts`): `outdir` is a link to the latest complete version, so a failed or killed synth
+ * leaves the previous output complete, and files of objects that no longer exist never linger. Before the
+ * output is written, the app-wide checks run (`internal/app-checks.ts`).
  *
  * @example
  * const app = new KubecraftApp();
@@ -43,12 +48,13 @@ export class KubecraftApp extends App {
   private readonly recordMetadata: boolean;
 
   constructor(props: KubecraftAppProps = {}) {
-    super(props);
+    super(checkAppProps(props));
     installDictionaryChildTables((root) => root instanceof KubecraftApp);
     if (props.kubernetesVersion !== undefined) {
       parseKubernetesVersion(this, 'kubernetesVersion', props.kubernetesVersion);
       this.node.setContext(KUBERNETES_VERSION_CONTEXT, props.kubernetesVersion);
     }
+    installAppChecks(this);
     this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
   }
 
@@ -64,17 +70,17 @@ export class KubecraftApp extends App {
    */
   public synth(): void {
     const outdir = path.resolve(this.outdir);
-    guardOutdir(outdir);
-    fs.mkdirSync(path.dirname(outdir), { recursive: true });
-    const staging = fs.mkdtempSync(path.join(path.dirname(outdir), `.${path.basename(outdir)}.tmp-`));
-    fs.chmodSync(staging, 0o755); // mkdtemp makes it 0700
-    try {
-      this.writeTo(staging);
-    } catch (e) {
-      fs.rmSync(staging, { recursive: true, force: true });
-      throw e;
+    if (process.env[STAGED_OUTDIR_ENV] !== undefined && path.resolve(process.env[STAGED_OUTDIR_ENV]) === outdir) {
+      // scripts/synth.mjs staged this directory and publishes it when the app is done
+      this.writeTo(outdir);
+      return;
     }
-    replaceDir(staging, outdir);
+    try {
+      guardOutdir(outdir);
+    } catch (e) {
+      throw new Error(`KubecraftApp: ${(e as Error).message}`);
+    }
+    publishOutput(outdir, (staging) => this.writeTo(staging));
   }
 
   /**
@@ -157,6 +163,18 @@ export class KubecraftApp extends App {
       fs.writeFileSync(path.join(dir, 'construct-metadata.json'), JSON.stringify({ version: '1.0.0', resources }));
     }
   }
+}
+
+/** The props of a KubecraftApp, checked for JavaScript callers (`outdir: 5` would otherwise fail inside `path`). */
+function checkAppProps(props: KubecraftAppProps): KubecraftAppProps {
+  const at = { node: { path: '' } } as IConstruct; // the app itself: messages name it `<root>`
+  checkRecord(at, 'props', props as unknown);
+  for (const key of ['outdir', 'outputFileExtension'] as const) {
+    if (props[key] !== undefined) checkString(at, key, props[key], { nonEmpty: true });
+  }
+  if (props.recordConstructMetadata !== undefined) checkBoolean(at, 'recordConstructMetadata', props.recordConstructMetadata);
+  if (props.yamlOutputType !== undefined) checkOneOf(at, 'yamlOutputType', props.yamlOutputType, [0, 1, 2, 3]);
+  return props;
 }
 
 /** `node.findAll()` memoized per node for one synth, like cdk8s's internal `SynthRequestCache`. */
@@ -313,36 +331,4 @@ class YamlFile {
   public close(): void {
     fs.closeSync(this.fd);
   }
-}
-
-/** Refuses output directories whose replacement would delete the project or more. */
-function guardOutdir(outdir: string): void {
-  const cwd = process.cwd();
-  const isAncestorOfCwd = cwd === outdir || cwd.startsWith(outdir.endsWith(path.sep) ? outdir : outdir + path.sep);
-  if (isAncestorOfCwd || outdir === path.parse(outdir).root || (process.env.HOME && path.resolve(process.env.HOME) === outdir)) {
-    throw new Error(`KubecraftApp: outdir '${outdir}' would be replaced as a whole on synth: use a dedicated directory such as 'dist'`);
-  }
-}
-
-/** Moves `staging` to `target`, replacing whatever was there; `target` is missing only between two renames. */
-function replaceDir(staging: string, target: string): void {
-  const old = `${staging}.old`;
-  let moved = false;
-  try {
-    fs.renameSync(target, old);
-    moved = true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-      fs.rmSync(staging, { recursive: true, force: true });
-      throw e;
-    }
-  }
-  try {
-    fs.renameSync(staging, target);
-  } catch (e) {
-    if (moved) fs.renameSync(old, target);
-    fs.rmSync(staging, { recursive: true, force: true });
-    throw e;
-  }
-  if (moved) fs.rmSync(old, { recursive: true, force: true });
 }

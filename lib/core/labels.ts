@@ -6,6 +6,8 @@
  *
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/
  */
+import { IConstruct } from 'constructs';
+import { checkLabelValue, checkNameAsLabelValue, checkRecord, fail } from '../internal/validate';
 
 /** The recommended label keys. */
 export const LABEL = {
@@ -105,6 +107,7 @@ export function labelsForSelector(selector: Record<string, string>, fallbackName
  * end alphanumeric and cut to 63 characters (12 for a digest). Undefined when nothing usable is left.
  */
 export function versionFromImage(image: string): string | undefined {
+  if (typeof image !== 'string') return undefined; // a JavaScript caller's non-string image is refused by checkImage
   const at = image.indexOf('@');
   if (at >= 0) {
     const digest = image.slice(at + 1);
@@ -123,4 +126,26 @@ function toLabelValue(raw: string, maxLength: number): string | undefined {
     .slice(0, maxLength)
     .replace(/[^A-Za-z0-9]+$/, '');
   return value || undefined;
+}
+
+/**
+ * Validates an identity given as a prop (`identity`): every field is a label value; `name` and `instance` are
+ * required to be non-empty (they select pods) and at most 63 characters.
+ */
+export function checkIdentity(scope: IConstruct, prop: string, id: AppIdentity): void {
+  checkRecord(scope, prop, id);
+  checkNameAsLabelValue(scope, `${prop}.name`, id.name, LABEL.NAME);
+  if (id.name === '') fail(scope, `${prop}.name`, 'must not be empty (it selects pods), got ""');
+  if (id.instance !== undefined) checkNameAsLabelValue(scope, `${prop}.instance`, id.instance, LABEL.INSTANCE);
+  for (const key of ['version', 'component', 'partOf'] as const) {
+    if (id[key] !== undefined) checkLabelValue(scope, `${prop}.${key}`, id[key] as string);
+  }
+}
+
+/**
+ * A name as the value of `app.kubernetes.io/name` or `instance`: the name itself, or (for object names longer than
+ * a label value allows, up to 253 characters) its first 63 characters trimmed to end alphanumeric.
+ */
+export function nameLabelValue(name: string): string {
+  return name.length <= 63 ? name : name.slice(0, 63).replace(/[^A-Za-z0-9]+$/, '');
 }

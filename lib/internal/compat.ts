@@ -39,6 +39,17 @@ export function probeWithDefaultPort<P extends kplus.Probe | undefined>(probe: P
   return probe;
 }
 
+/**
+ * The port an HTTP or TCP probe targets (a number, a port name, or undefined: none given, or another kind of probe).
+ *
+ * Why internal: the same private `httpGetOptions` / `tcpSocketOptions` as `probeWithDefaultPort`; cdk8s-plus-27
+ * renders `port: 0` or `70000` as given, which the API server refuses.
+ */
+export function probeTargetPort(probe: kplus.Probe): number | string | undefined {
+  const p = probe as unknown as ProbeInternals;
+  return (p.httpGetOptions?.port ?? p.tcpSocketOptions?.port) as number | string | undefined;
+}
+
 // ---- cdk8s-plus-27: volumes of any L1 source ----
 
 /**
@@ -209,4 +220,21 @@ export function installDictionaryChildTables(isRoot: (scope: IConstruct | undefi
 /** Whether the child-table patch is installed (for the canary test). */
 export function dictionaryChildTablesInstalled(): boolean {
   return (Node.prototype as unknown as { [PATCHED]?: boolean })[PATCHED] === true;
+}
+
+// ---- cdk8s-plus-27: ConfigMap data whose values are all empty ----
+
+/**
+ * Makes a cdk8s-plus ConfigMap render `data` whenever it has keys, also when every value is empty
+ * (`{ FEATURE_FLAG: '' }`, a valid ConfigMap), keeping whatever is added to it later (`addData`).
+ *
+ * Why internal: cdk8s-plus-27 renders `data` through its private `synthesizeData()`, which returns undefined when
+ * every value is falsy, so such a ConfigMap synthesizes without its keys. The replacement reads the public `data`.
+ */
+export function keepEmptyConfigMapValues(cm: kplus.ConfigMap): void {
+  const internals = cm as unknown as { synthesizeData?: () => Record<string, string> | undefined };
+  if (typeof internals.synthesizeData !== 'function') {
+    throw new Error('cdk8s-plus: ConfigMap.synthesizeData() is gone (see keepEmptyConfigMapValues in lib/internal/compat.ts)');
+  }
+  internals.synthesizeData = () => (Object.keys(cm.data).length > 0 ? cm.data : undefined);
 }

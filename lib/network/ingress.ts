@@ -6,9 +6,13 @@
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { AppIdentity, recommendedLabels } from '../core/labels';
+import { AppIdentity, checkIdentity, nameLabelValue, recommendedLabels } from '../core/labels';
+import { isIp } from '../internal/cidr';
 import { AppService } from './service';
-import { checkDnsSubdomain, checkOneOf, checkUnique, fail, show } from '../internal/validate';
+import { installAppChecks } from '../internal/app-checks';
+import {
+  checkAnnotations, checkArray, checkDnsSubdomain, checkInstance, checkOneOf, checkRecord, checkString, checkUnique, fail, show,
+} from '../internal/validate';
 
 /** How an Ingress path matches request paths. */
 export enum IngressPathType {
@@ -83,6 +87,27 @@ export interface AppIngressProps extends AppIngressOptions {
 
 const WILDCARD_HOST = /^\*\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+/** An Ingress host: a DNS subdomain or a wildcard `*.example.com`, never an IP address (the API server refuses one). */
+function checkHost(scope: Construct, prop: string, host: string): void {
+  if (typeof host === 'string' && isIp(host)) fail(scope, prop, `must be a DNS name, not an IP address (an Ingress rule matches the Host header by name), got ${show(host)}`);
+  if (typeof host === 'string' && WILDCARD_HOST.test(host)) {
+    if (host.length > 253) checkDnsSubdomain(scope, prop, host);
+    return;
+  }
+  checkDnsSubdomain(scope, prop, host);
+}
+
+/** What the API server refuses in an Exact or Prefix path (validateIngressHTTPRuleValue). */
+const INVALID_PATH_SEQUENCES = ['//', '/./', '/../', '%2f', '%2F'];
+const INVALID_PATH_SUFFIXES = ['/..', '/.'];
+
+function checkPath(scope: Construct, prop: string, path: string, type: IngressPathType): void {
+  if (typeof path !== 'string' || !path.startsWith('/') || /\s/.test(path)) fail(scope, prop, `must be an absolute path starting with '/', got ${show(path)}`);
+  if (type === IngressPathType.IMPLEMENTATION_SPECIFIC) return;
+  const bad = INVALID_PATH_SEQUENCES.find((x) => path.includes(x)) ?? INVALID_PATH_SUFFIXES.find((x) => path.endsWith(x));
+  if (bad !== undefined) fail(scope, prop, `must not contain ${show(bad)} (an ${type} path is matched literally; the API server refuses it), got ${show(path)}`);
+}
+
 /**
  * An Ingress routing a host's paths to a Service.
  *
@@ -99,22 +124,30 @@ export class AppIngress extends Construct {
 
   constructor(scope: Construct, id: string, props: AppIngressProps) {
     super(scope, id);
+    installAppChecks(this);
+    checkRecord(this, 'props', props as unknown);
+    checkInstance(this, 'service', props.service, AppService, 'an AppService (e.g. a WebApp\'s service)');
     this.name = props.name ?? props.service.name;
     checkDnsSubdomain(this, 'name', this.name);
     this.host = props.host;
-    if (this.host !== undefined && !WILDCARD_HOST.test(this.host)) checkDnsSubdomain(this, 'host', this.host);
+    if (this.host !== undefined) checkHost(this, 'host', this.host);
     if (props.className !== undefined) checkDnsSubdomain(this, 'className', props.className);
     if (props.tlsSecretName !== undefined) {
       checkDnsSubdomain(this, 'tlsSecretName', props.tlsSecretName);
       if (this.host === undefined) fail(this, 'tlsSecretName', `requires a 'host' (the certificate is served for that host), got tlsSecretName ${show(props.tlsSecretName)} without a host`);
     }
+    if (props.annotations !== undefined) checkAnnotations(this, 'annotations', props.annotations);
+    if (props.identity !== undefined) checkIdentity(this, 'identity', props.identity);
     const paths = props.paths ?? [{ path: '/' }];
+    checkArray(this, 'paths', paths);
     if (paths.length === 0) fail(this, 'paths', 'must contain at least one path, got []');
     const svc = props.service;
     const rendered: k8s.HttpIngressPath[] = paths.map((p, i) => {
-      if (!p.path.startsWith('/') || /\s/.test(p.path)) fail(this, `paths[${i}].path`, `must be an absolute path starting with '/', got ${show(p.path)}`);
+      checkRecord(this, `paths[${i}]`, p as unknown);
       const pathType = p.pathType ?? IngressPathType.PREFIX;
       checkOneOf(this, `paths[${i}].pathType`, pathType, Object.values(IngressPathType));
+      checkPath(this, `paths[${i}].path`, p.path, pathType);
+      if (p.portName !== undefined) checkString(this, `paths[${i}].portName`, p.portName);
       let port: number;
       try {
         port = svc.endpoint.port(p.portName).port;
@@ -128,7 +161,7 @@ export class AppIngress extends Construct {
     this.apiObject = new k8s.KubeIngress(this, 'Resource', {
       metadata: {
         name: this.name,
-        labels: recommendedLabels(props.identity ?? { name: this.name }),
+        labels: recommendedLabels(props.identity ?? { name: nameLabelValue(this.name) }),
         annotations: props.annotations && Object.keys(props.annotations).length > 0 ? { ...props.annotations } : undefined,
       },
       spec: {

@@ -15,7 +15,11 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { LABEL, MANAGED_BY, labelsForSelector } from '../core/labels';
-import { checkDnsLabel, checkDnsSubdomain, checkLabels, checkPort, checkPortName, fail, show } from '../internal/validate';
+import { installAppChecks } from '../internal/app-checks';
+import {
+  checkArray, checkDnsLabel, checkDnsSubdomain, checkInstance, checkLabels, checkPort, checkPortName, checkRecord, checkStringArray, checkUnique, fail, show,
+} from '../internal/validate';
+import { Cidr, isStrictSubset, parseCidr } from '../internal/cidr';
 import { IWorkloadPeer } from './peer';
 
 /** The label every namespace carries with its own name (Kubernetes >= 1.21). */
@@ -58,7 +62,7 @@ export class NetworkPort {
 
   /** A named container port (`http`): matches whatever number the pods give that name. */
   public static named(name: string, protocol: NetworkProtocol = NetworkProtocol.TCP): NetworkPort {
-    return new NetworkPort(protocol, name);
+    return new NetworkPort(protocol, name, undefined, true);
   }
 
   private constructor(
@@ -68,38 +72,42 @@ export class NetworkPort {
     public readonly port: number | string,
     /** The last port of a range. */
     public readonly endPort?: number,
+    private readonly byName = false,
   ) {}
 
   /** @internal */
   public _toKube(scope: IConstruct, prop: string): k8s.NetworkPolicyPort {
     if (!Object.values(NetworkProtocol).includes(this.protocol)) fail(scope, `${prop}.protocol`, `must be TCP, UDP or SCTP, got ${show(this.protocol)}`);
-    if (typeof this.port === 'string') {
-      checkPortName(scope, `${prop}.port`, this.port);
-      return { port: k8s.IntOrString.fromString(this.port), protocol: this.protocol };
+    if (this.byName) {
+      checkPortName(scope, `${prop}.port`, this.port as string);
+      return { port: k8s.IntOrString.fromString(this.port as string), protocol: this.protocol };
     }
-    checkPort(scope, `${prop}.port`, this.port);
+    const port = this.port as number;
+    checkPort(scope, `${prop}.port`, port);
     if (this.endPort !== undefined) {
       checkPort(scope, `${prop}.endPort`, this.endPort);
-      if (this.endPort < this.port) fail(scope, `${prop}.endPort`, `must be >= port (${this.port}), got ${this.endPort}`);
+      if (this.endPort < port) fail(scope, `${prop}.endPort`, `must be >= port (${port}), got ${this.endPort}`);
     }
-    return { port: k8s.IntOrString.fromNumber(this.port), endPort: this.endPort, protocol: this.protocol };
+    return { port: k8s.IntOrString.fromNumber(port), endPort: this.endPort, protocol: this.protocol };
   }
 }
 
-const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
-const IPV6_CIDR = /^[0-9a-fA-F:]*:[0-9a-fA-F:.]*\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
+function checkCidr(scope: IConstruct, prop: string, cidr: string): Cidr {
+  const parsed = parseCidr(cidr);
+  if (!parsed) fail(scope, prop, `must be an IPv4 or IPv6 CIDR such as "10.0.0.0/8", got ${show(cidr)}`);
+  return parsed;
+}
 
-function checkCidr(scope: IConstruct, prop: string, cidr: string): void {
-  if (typeof cidr !== 'string' || !(IPV4_CIDR.test(cidr) || (IPV6_CIDR.test(cidr) && cidr.split('::').length <= 2))) {
-    fail(scope, prop, `must be an IPv4 or IPv6 CIDR such as "10.0.0.0/8", got ${show(cidr)}`);
-  }
+/** A copy of a record, or the value itself when it is not one (to be refused with the library's message at render). */
+function copy<T>(value: T): T {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...value } : value;
 }
 
 /** The other end of a rule: pods by labels, namespaces by labels, both, or an IP block. */
 export class NetworkPeer {
   /** Pods with these labels, in the policy's own namespace. `{}` selects every pod of the namespace. */
   public static pods(labels: Record<string, string>): NetworkPeer {
-    return new NetworkPeer({ podLabels: { ...labels } });
+    return new NetworkPeer({ podLabels: copy(labels) });
   }
 
   /** Every pod of the policy's own namespace. */
@@ -109,7 +117,7 @@ export class NetworkPeer {
 
   /** Every pod of the namespaces with these labels (at least one label: an empty selector means every namespace). */
   public static namespaces(labels: Record<string, string>): NetworkPeer {
-    return new NetworkPeer({ namespaceLabels: { ...labels } });
+    return new NetworkPeer({ namespaceLabels: copy(labels) });
   }
 
   /** Every pod of one namespace, by its `kubernetes.io/metadata.name` label. */
@@ -119,7 +127,7 @@ export class NetworkPeer {
 
   /** Pods with `podLabels` in the namespaces with `namespaceLabels` (at least one namespace label). */
   public static podsInNamespaces(podLabels: Record<string, string>, namespaceLabels: Record<string, string>): NetworkPeer {
-    return new NetworkPeer({ podLabels: { ...podLabels }, namespaceLabels: { ...namespaceLabels } });
+    return new NetworkPeer({ podLabels: copy(podLabels), namespaceLabels: copy(namespaceLabels) });
   }
 
   /** The pods of a workload; across namespaces when `fromNamespace` differs from the workload's. */
@@ -145,7 +153,7 @@ export class NetworkPeer {
 
   /** An IP range (usually outside the cluster), with optional holes. */
   public static ipBlock(cidr: string, except?: string[]): NetworkPeer {
-    return new NetworkPeer({ cidr, except });
+    return new NetworkPeer({ cidr, except: Array.isArray(except) ? [...except] : except });
   }
 
   /** Any IPv4 address (`0.0.0.0/0`). */
@@ -177,16 +185,23 @@ export class NetworkPeer {
     const s = this.spec;
     if (s.anywhere) fail(scope, prop, 'NetworkPeer.anywhere() must be the only peer of its rule');
     if (s.cidr !== undefined) {
-      checkCidr(scope, `${prop}.ipBlock.cidr`, s.cidr);
-      (s.except ?? []).forEach((e, i) => checkCidr(scope, `${prop}.ipBlock.except[${i}]`, e));
-      return { ipBlock: { cidr: s.cidr, except: s.except && s.except.length > 0 ? [...s.except] : undefined } };
+      const block = checkCidr(scope, `${prop}.ipBlock.cidr`, s.cidr);
+      const except = s.except ?? [];
+      checkStringArray(scope, `${prop}.ipBlock.except`, except);
+      except.forEach((e, i) => {
+        if (!isStrictSubset(checkCidr(scope, `${prop}.ipBlock.except[${i}]`, e), block)) {
+          fail(scope, `${prop}.ipBlock.except[${i}]`, `must be a strict subset of the block's cidr ${show(s.cidr)} (same IP family, inside it, a longer prefix), got ${show(e)}`);
+        }
+      });
+      checkUnique(scope, `${prop}.ipBlock.except`, except);
+      return { ipBlock: { cidr: s.cidr, except: except.length > 0 ? [...except] : undefined } };
     }
     const peer: { podSelector?: k8s.LabelSelector; namespaceSelector?: k8s.LabelSelector } = {};
     if (s.namespaceLabels !== undefined) {
+      checkLabels(scope, `${prop}.namespaceSelector`, s.namespaceLabels);
       if (Object.keys(s.namespaceLabels).length === 0 && !s.everyNamespace) {
         fail(scope, `${prop}.namespaceSelector`, 'must have at least one label (an empty selector matches every namespace; use NetworkPeer.allNamespaces() to mean that), got {}');
       }
-      checkLabels(scope, `${prop}.namespaceSelector`, s.namespaceLabels);
       peer.namespaceSelector = Object.keys(s.namespaceLabels).length > 0 ? { matchLabels: { ...s.namespaceLabels } } : {};
     }
     if (s.podLabels !== undefined) {
@@ -268,15 +283,22 @@ export class NetworkPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkPolicyProps) {
     super(scope, id);
+    installAppChecks(this);
+    checkRecord(this, 'props', props as unknown);
     this.name = props.name ?? id;
     checkDnsSubdomain(this, 'name', this.name);
     if (props.namespace !== undefined) checkDnsLabel(this, 'namespace', props.namespace);
     checkLabels(this, 'podSelector', props.podSelector);
     this.podSelector = { ...props.podSelector };
-    for (const t of props.policyTypes ?? []) {
+    const policyTypes = props.policyTypes === undefined ? [] : props.policyTypes;
+    checkArray(this, 'policyTypes', policyTypes); // null included: it would mean "none given" to a reader, not "every"
+    for (const t of policyTypes) {
       if (!Object.values(PolicyType).includes(t)) fail(this, 'policyTypes', `must contain only Ingress and Egress, got ${show(t)}`);
     }
+    checkUnique(this, 'policyTypes', policyTypes);
     this.policyTypes = props.policyTypes;
+    if (props.labels !== undefined) checkLabels(this, 'labels', props.labels);
+    for (const dir of ['ingress', 'egress'] as const) if (props[dir] !== undefined) checkArray(this, dir, props[dir]);
     (props.ingress ?? []).forEach((r) => this.addIngress(r));
     (props.egress ?? []).forEach((r) => this.addEgress(r));
     this.apiObject = new k8s.KubeNetworkPolicy(this, 'Resource', {
@@ -308,10 +330,17 @@ export class NetworkPolicy extends Construct {
   }
 
   private renderRule(prop: string, rule: NetworkPolicyRule): { peers?: k8s.NetworkPolicyPeer[]; ports?: k8s.NetworkPolicyPort[] } {
-    if (!rule.peers || rule.peers.length === 0) {
-      fail(this, `${prop}.peers`, 'must contain at least one peer (an empty list allows everyone; use NetworkPeer.anywhere() to mean that), got []');
+    checkRecord(this, prop, rule as unknown);
+    if (!Array.isArray(rule.peers) || rule.peers.length === 0) {
+      fail(this, `${prop}.peers`, `must contain at least one peer (an empty list allows everyone; use NetworkPeer.anywhere() to mean that), got ${show(rule.peers ?? [])}`);
     }
-    const toKube = (list: readonly NetworkPort[]): k8s.NetworkPolicyPort[] | undefined => (list.length > 0 ? list.map((p, i) => p._toKube(this, `${prop}.ports[${i}]`)) : undefined);
+    rule.peers.forEach((p, i) => checkInstance(this, `${prop}.peers[${i}]`, p, NetworkPeer, 'a NetworkPeer (NetworkPeer.pods(), .namespaces(), .ipBlock(), ...)'));
+    const toKube = (list: readonly NetworkPort[]): k8s.NetworkPolicyPort[] | undefined => {
+      checkArray(this, `${prop}.ports`, list);
+      list.forEach((p, i) => checkInstance(this, `${prop}.ports[${i}]`, p, NetworkPort, 'a NetworkPort (NetworkPort.tcp(), .udp(), .named(), ...)'));
+      checkUnique(this, `${prop}.ports`, list.map((p) => `${p.port}${p.endPort === undefined ? '' : `-${p.endPort}`}/${p.protocol}`));
+      return list.length > 0 ? list.map((p, i) => p._toKube(this, `${prop}.ports[${i}]`)) : undefined;
+    };
     const given = rule.ports;
     const ports = typeof given === 'function'
       ? Lazy.any({ produce: () => toKube(given()) }) as unknown as k8s.NetworkPolicyPort[]
@@ -408,6 +437,7 @@ export const DEFAULT_DNS = {
 /** Allows every pod of the namespace to query the cluster DNS on 53/UDP and 53/TCP, and nothing else. */
 export function allowDnsEgress(scope: Construct, id: string, options: DnsEgressOptions = {}): NetworkPolicy {
   const port = options.port ?? DEFAULT_DNS.port;
+  checkPort(scope, 'dns.port', port);
   return new NetworkPolicy(scope, id, {
     name: options.name ?? 'allow-dns',
     namespace: options.namespace,
@@ -445,8 +475,9 @@ export interface ExternalIngressOptions {
 }
 
 function workloadPolicy(workload: IWorkloadPeer, id: string, options: ExternalIngressOptions, defaultName: string, defaultFrom: NetworkPeer): NetworkPolicy {
+  checkRecord(workload, 'options', options as unknown);
   const given = options.ports;
-  if (typeof given !== 'function' && given.length === 0) fail(workload, 'ports', 'must list the exposed pod ports, got []');
+  if (typeof given !== 'function' && (!Array.isArray(given) || given.length === 0)) fail(workload, 'ports', `must list the exposed pod ports, got ${show(given ?? [])}`);
   const name = options.name ?? defaultName;
   if (workload.node.tryFindChild(id)) fail(workload, 'networkPolicy', `${show(name)} already exists for this workload`);
   // a lazy list is checked when it is produced (at synth): an empty list would allow every port

@@ -14,7 +14,10 @@ import { Construct, IConstruct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { AppIdentity, recommendedLabels } from '../core/labels';
 import { BackendPort, ServiceEndpoint, clusterDomainOf, namespaceOf } from './wiring';
-import { checkDnsLabel, checkLabelValue, checkNodePort, checkOneOf, checkPort, checkPortName, fail, show } from '../internal/validate';
+import {
+  checkAnnotations, checkArray, checkDnsLabel, checkLabels, checkNodePort, checkOneOf, checkPort, checkPortName, checkRecord, checkStringArray, fail, show,
+} from '../internal/validate';
+import { parseCidr } from '../internal/cidr';
 import { resolveSeconds } from '../internal/duration';
 
 /** How a Service is exposed. */
@@ -248,14 +251,18 @@ export interface AppServicePlan {
 
 /** Validates the props of an AppService and applies the defaults (creates nothing). */
 export function resolveAppService(scope: IConstruct, id: string, props: AppServiceProps): AppServicePlan {
+  checkRecord(scope, 'props', props as unknown);
   const name = props.name ?? id;
   checkDnsLabel(scope, 'name', name);
   const type = props.type ?? ServiceType.CLUSTER_IP;
   checkOneOf(scope, 'type', type, Object.values(ServiceType));
   const headless = props.headless ?? false;
   if (headless && type !== ServiceType.CLUSTER_IP) fail(scope, 'headless', `is only possible with type ClusterIP, got type ${type}`);
+  if (props.selector !== undefined) checkLabels(scope, 'selector', props.selector);
   const selector = props.selector ? { ...props.selector } : undefined;
-  for (const [k, v] of Object.entries(selector ?? {})) checkLabelValue(scope, `selector.${k}`, v);
+  if (props.labels !== undefined) checkLabels(scope, 'labels', props.labels);
+  if (props.annotations !== undefined) checkAnnotations(scope, 'annotations', props.annotations);
+  if (props.ports !== undefined) checkArray(scope, 'ports', props.ports); // null is refused, never taken for none
   const sessionAffinityTimeoutSeconds = resolveOptions(scope, type, props);
   if (!headless && props.ports !== undefined && props.ports.length === 0) {
     fail(scope, 'ports', 'must contain at least one port (only a headless Service may have none), got []');
@@ -263,6 +270,7 @@ export function resolveAppService(scope: IConstruct, id: string, props: AppServi
   const podPorts = [...(props.podPorts ?? [])];
   const ports: { port: AppServicePort; backend: BackendPort }[] = [];
   (props.ports ?? []).forEach((p, i) => {
+    checkRecord(scope, `ports[${i}]`, p as unknown);
     ports.push({ port: p, backend: resolveServicePort(scope, p, `ports[${i}]`, type, ports.map((x) => x.port), podPorts) });
   });
   return {
@@ -341,8 +349,9 @@ function resolveOptions(scope: IConstruct, type: ServiceType, o: AppServiceProps
   if (o.loadBalancerSourceRanges !== undefined && type !== ServiceType.LOAD_BALANCER) {
     fail(scope, 'loadBalancerSourceRanges', `is only allowed for LoadBalancer Services, got it on a ${type} Service`);
   }
+  if (o.loadBalancerSourceRanges !== undefined) checkStringArray(scope, 'loadBalancerSourceRanges', o.loadBalancerSourceRanges);
   (o.loadBalancerSourceRanges ?? []).forEach((r, i) => {
-    if (!/^[0-9a-fA-F:.]+\/[0-9]{1,3}$/.test(r)) fail(scope, `loadBalancerSourceRanges[${i}]`, `must be a CIDR such as "203.0.113.0/24", got ${show(r)}`);
+    if (parseCidr(r) === undefined) fail(scope, `loadBalancerSourceRanges[${i}]`, `must be a CIDR such as "203.0.113.0/24", got ${show(r)}`);
   });
   const timeout = resolveSeconds(scope, {
     prop: 'sessionAffinityTimeout', value: o.sessionAffinityTimeout, secondsProp: 'sessionAffinityTimeoutSeconds',
@@ -361,7 +370,6 @@ function resolveOptions(scope: IConstruct, type: ServiceType, o: AppServiceProps
   if (families.length === 2 && o.ipFamilyPolicy === undefined) {
     fail(scope, 'ipFamilyPolicy', `must be PreferDualStack or RequireDualStack when two ipFamilies are given, got undefined`);
   }
-  for (const [k, v] of Object.entries(o.labels ?? {})) checkLabelValue(scope, `labels.${k}`, v);
   return timeout;
 }
 

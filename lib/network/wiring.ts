@@ -12,7 +12,7 @@ import { Construct, IConstruct } from 'constructs';
 import { labelsForSelector } from '../core/labels';
 import { IWorkloadPeer } from './peer';
 import { NetworkPeer, NetworkPolicy, NetworkPolicyRule, NetworkPort, NetworkProtocol, PolicyType } from './network-policy';
-import { checkDnsLabel, checkDnsSubdomain, fail } from '../internal/validate';
+import { checkBoolean, checkDnsLabel, checkDnsSubdomain, checkEnvName, checkRecord, fail, show } from '../internal/validate';
 
 /** The default cluster DNS domain. */
 export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
@@ -266,7 +266,21 @@ export function allowTraffic(from: IWorkloadPeer, to: IWorkloadPeer, ports: { po
  * short name in the same namespace), records the edge, and allows the traffic by NetworkPolicy. Returns the recorded connection.
  */
 export function connect(consumer: IConsumer, backend: IBackend, options: ConnectOptions = {}): Connection {
+  if (typeof backend !== 'object' || backend === null || !(backend.endpoint instanceof ServiceEndpoint) || !Array.isArray(backend.backendPorts)) {
+    fail(consumer, 'connectTo', `must name a backend (a WebApp, BlueGreenDeployment, StatefulDatabase or another IBackend), got ${show(backend)}`);
+  }
   if (consumer === (backend as IWorkloadPeer)) fail(consumer, 'connectTo', `must name a backend other than the workload itself, got ${consumer.node.path}`);
+  checkRecord(consumer, 'connectTo options', options as unknown);
+  if (options.env !== undefined) checkEnvName(consumer, 'connectTo.env', options.env);
+  if (options.scheme !== undefined && (typeof options.scheme !== 'string' || !/^[a-z][a-z0-9+.-]*$/.test(options.scheme))) {
+    fail(consumer, 'connectTo.scheme', `must be a URL scheme such as "http" or "postgres" (lowercase letters, digits, '+', '-' and '.'), got ${show(options.scheme)}`);
+  }
+  for (const flag of ['preferShortName', 'networkPolicy'] as const) {
+    if (options[flag] !== undefined) checkBoolean(consumer, `connectTo.${flag}`, options[flag]);
+  }
+  if (options.portName !== undefined && !backend.backendPorts.some((p) => p.name === options.portName)) {
+    fail(consumer, 'connectTo.portName', `must name a port of ${backend.node.path} (${backend.backendPorts.map((p) => show(p.name)).join(', ') || 'none'}), got ${show(options.portName)}`);
+  }
   const ports = options.portName === undefined ? backend.backendPorts : [backend.endpoint.port(options.portName)];
   if (ports.length === 0) fail(consumer, 'connectTo', `must name a backend with at least one port, got ${backend.node.path} (no ports)`);
   if (options.env !== undefined) {

@@ -12,8 +12,13 @@ import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../../imports/k8s';
 import { LABEL, MANAGED_BY } from '../core/labels';
-import { DnsEgressOptions, NetworkPeer, NetworkPolicy, allowDnsEgress, denyAll } from '../network/network-policy';
-import { checkDnsLabel, checkDnsSubdomain, checkInt, cpuCores, fail, show } from '../internal/validate';
+import { DnsEgressOptions, NAMESPACE_NAME_LABEL, NetworkPeer, NetworkPolicy, allowDnsEgress, denyAll } from '../network/network-policy';
+import { installAdmissionChecks } from './admission';
+import {
+  checkAnnotations, checkBoolean, checkCpu, checkDnsLabel, checkDnsSubdomain, checkInt32, checkKnownKeys, checkLabels, checkRecord, checkSize, fail, show,
+  sizeToQuantity,
+} from '../internal/validate';
+import { Quantity } from '../internal/quantity';
 
 /**
  * Removes the chart namespace cdk8s puts on every object from a cluster-scoped one (Namespace, ClusterRole...).
@@ -198,7 +203,8 @@ export interface NamespaceProps {
   /** `metadata.name`: explicit, no hash (a DNS-1123 label). */
   readonly name: string;
   /**
-   * Extra labels (merged over `app.kubernetes.io/managed-by: kubecraft`; the Pod Security labels win).
+   * Extra labels (merged over `app.kubernetes.io/managed-by: kubecraft`). `pod-security.kubernetes.io/*` labels are
+   * refused: they come from `podSecurity`.
    * @default - none
    */
   readonly labels?: Record<string, string>;
@@ -240,10 +246,11 @@ const PSA = 'pod-security.kubernetes.io';
 
 /** Resolves and validates Pod Security labels options. */
 export function resolvePodSecurityLabels(scope: Construct, opts: PodSecurityLabelsOptions = {}): ResolvedPodSecurityLabels {
-  const levels = Object.values(PodSecurityLevel) as string[];
+  checkRecord(scope, 'podSecurity', opts as unknown);
   const enforce = opts.enforce ?? PodSecurityLevel.RESTRICTED;
   const warn = opts.warn ?? enforce;
   const audit = opts.audit ?? enforce;
+  const levels = Object.values(PodSecurityLevel) as string[];
   for (const [prop, v] of [['enforce', enforce], ['warn', warn], ['audit', audit]] as const) {
     if (!levels.includes(v)) fail(scope, `podSecurity.${prop}`, `must be ${levels.join(' or ')}, got ${show(v)}`);
   }
@@ -252,7 +259,7 @@ export function resolvePodSecurityLabels(scope: Construct, opts: PodSecurityLabe
       fail(scope, `podSecurity.${prop}`, `must be at least as strict as enforce (${enforce}), got ${show(v)}`);
     }
   }
-  if (opts.version !== undefined && !/^(latest|v1\.(0|[1-9][0-9]*))$/.test(opts.version)) {
+  if (opts.version !== undefined && (typeof opts.version !== 'string' || !/^(latest|v1\.(0|[1-9][0-9]*))$/.test(opts.version))) {
     fail(scope, 'podSecurity.version', `must be "latest" or a Kubernetes minor version such as "v1.27", got ${show(opts.version)}`);
   }
   return { enforce, warn, audit, version: opts.version };
@@ -268,25 +275,163 @@ export function podSecurityLabels(ps: ResolvedPodSecurityLabels): Record<string,
   return labels;
 }
 
-/** A Size as a quantity in the largest exact binary unit: `10Gi`, `512Mi`, `100Ki`. */
+/** A Size as an exact quantity in the largest binary unit that divides it: `10Gi`, `1536Mi`, `100Ki`. */
 export function sizeQuantity(size: Size): string {
-  const ki = size.toKibibytes();
-  for (const [unit, factor] of [['Ti', 1024 ** 3], ['Gi', 1024 ** 2], ['Mi', 1024]] as const) {
-    if (ki % factor === 0) return `${ki / factor}${unit}`;
-  }
-  return `${ki}Ki`;
+  return sizeToQuantity(size);
 }
 
-function computeQuantities(c: ComputeAmounts | undefined): Record<string, k8s.Quantity> | undefined {
-  if (!c) return undefined;
-  const out: Record<string, k8s.Quantity> = {};
-  if (c.cpu) out.cpu = k8s.Quantity.fromString(c.cpu.amount);
-  if (c.memory) out.memory = k8s.Quantity.fromString(sizeQuantity(c.memory));
-  return Object.keys(out).length > 0 ? out : undefined;
+/** Everything a {@link Namespace} emits, validated, every default applied (creates nothing). */
+export interface NamespacePlan {
+  /** `metadata.name`. */
+  readonly name: string;
+  /** The Namespace's labels (managed-by, the given ones, the Pod Security ones). */
+  readonly labels: Record<string, string>;
+  /** The Namespace's annotations. */
+  readonly annotations: Record<string, string> | undefined;
+  /** The Pod Security levels. */
+  readonly podSecurity: ResolvedPodSecurityLabels;
+  /** The ResourceQuota (`spec.hard` quantities as strings), if any. */
+  readonly resourceQuota: { readonly name: string; readonly hard: Record<string, string | number> } | undefined;
+  /** The LimitRange's items, if any. */
+  readonly limitRange: { readonly name: string; readonly limits: k8s.LimitRangeItem[] } | undefined;
+  /** Whether the default-deny policy is emitted. */
+  readonly defaultDeny: boolean;
+  /** The DNS egress options (undefined: none). */
+  readonly dns: Omit<DnsEgressOptions, 'namespace'> | undefined;
+}
+
+const NAMESPACE_KEYS: readonly (keyof NamespaceProps)[] = ['name', 'labels', 'annotations', 'podSecurity', 'resourceQuota', 'limitRange', 'defaultDeny', 'dns'];
+
+/** Validates the props of a {@link Namespace} and resolves its plan. */
+export function resolveNamespace(scope: Construct, props: NamespaceProps): NamespacePlan {
+  checkRecord(scope, 'props', props as unknown);
+  checkKnownKeys(scope, '', props, NAMESPACE_KEYS);
+  checkDnsLabel(scope, 'name', props.name);
+  const given = props.labels ?? {};
+  checkLabels(scope, 'labels', given);
+  for (const k of Object.keys(given)) {
+    if (k.startsWith(`${PSA}/`)) fail(scope, 'labels', `must not set ${show(k)}: the Pod Security labels come from 'podSecurity', got ${show(k)}`);
+    if (k === NAMESPACE_NAME_LABEL && given[k] !== props.name) {
+      fail(scope, `labels[${show(k)}]`, `must equal the namespace name ${show(props.name)} (the API server sets it), got ${show(given[k])}`);
+    }
+  }
+  if (props.annotations !== undefined) checkAnnotations(scope, 'annotations', props.annotations);
+  const podSecurity = resolvePodSecurityLabels(scope, props.podSecurity);
+  const defaultDeny = props.defaultDeny ?? true;
+  checkBoolean(scope, 'defaultDeny', defaultDeny);
+  if (props.dns !== undefined && props.dns !== false) checkRecord(scope, 'dns', props.dns as unknown);
+  return {
+    name: props.name,
+    labels: { [LABEL.MANAGED_BY]: MANAGED_BY, ...given, ...podSecurityLabels(podSecurity) },
+    annotations: props.annotations === undefined ? undefined : { ...props.annotations },
+    podSecurity,
+    resourceQuota: props.resourceQuota === undefined ? undefined : resolveQuota(scope, props.resourceQuota),
+    limitRange: props.limitRange === undefined ? undefined : resolveLimitRange(scope, props.limitRange),
+    defaultDeny,
+    dns: props.dns === false ? undefined : props.dns ?? {},
+  };
+}
+
+const QUOTA_COUNTS: [keyof ResourceQuotaOptions, string][] = [
+  ['pods', 'pods'], ['services', 'services'], ['servicesLoadBalancers', 'services.loadbalancers'],
+  ['servicesNodePorts', 'services.nodeports'], ['persistentVolumeClaims', 'persistentvolumeclaims'],
+  ['configMaps', 'configmaps'], ['secrets', 'secrets'],
+];
+const QUOTA_AMOUNTS: [keyof ResourceQuotaOptions, string, 'cpu' | 'size'][] = [
+  ['requestsCpu', 'requests.cpu', 'cpu'], ['limitsCpu', 'limits.cpu', 'cpu'], ['requestsMemory', 'requests.memory', 'size'],
+  ['limitsMemory', 'limits.memory', 'size'], ['requestsStorage', 'requests.storage', 'size'],
+];
+const QUOTA_KEYS = ['name', ...QUOTA_AMOUNTS.map(([p]) => p), ...QUOTA_COUNTS.map(([p]) => p)];
+
+function resolveQuota(scope: Construct, q: ResourceQuotaOptions): { name: string; hard: Record<string, string | number> } {
+  checkRecord(scope, 'resourceQuota', q as unknown);
+  checkKnownKeys(scope, 'resourceQuota', q, QUOTA_KEYS);
+  const hard: Record<string, string | number> = {};
+  const exact: Record<string, Quantity> = {};
+  for (const [prop, key, kind] of QUOTA_AMOUNTS) {
+    const v = q[prop];
+    if (v === undefined) continue;
+    exact[key] = kind === 'cpu' ? checkCpu(scope, `resourceQuota.${prop}`, v) : checkSize(scope, `resourceQuota.${prop}`, v);
+    hard[key] = exact[key].text;
+  }
+  for (const [prop, key] of QUOTA_COUNTS) {
+    const v = q[prop];
+    if (v === undefined) continue;
+    checkInt32(scope, `resourceQuota.${prop}`, v, { min: 0 });
+    hard[key] = v;
+  }
+  if (Object.keys(hard).length === 0) fail(scope, 'resourceQuota', 'must set at least one limit (e.g. requestsCpu, limitsMemory, pods), got {}');
+  for (const [res, limitProp, requestProp] of [['cpu', 'limitsCpu', 'requestsCpu'], ['memory', 'limitsMemory', 'requestsMemory']] as const) {
+    const req = exact[`requests.${res}`];
+    const lim = exact[`limits.${res}`];
+    if (req && lim && lim.nanos < req.nanos) fail(scope, `resourceQuota.${limitProp}`, `must be >= ${requestProp} (${req.text}), got ${lim.text}`);
+  }
+  const name = q.name ?? 'default-quota';
+  checkDnsSubdomain(scope, 'resourceQuota.name', name);
+  return { name, hard };
+}
+
+const LIMIT_KEYS: readonly (keyof LimitRangeOptions)[] = ['name', 'defaultRequest', 'defaultLimit', 'min', 'max', 'maxClaimStorage', 'minClaimStorage'];
+
+function resolveLimitRange(scope: Construct, l: LimitRangeOptions): { name: string; limits: k8s.LimitRangeItem[] } {
+  checkRecord(scope, 'limitRange', l as unknown);
+  checkKnownKeys(scope, 'limitRange', l, LIMIT_KEYS);
+  // min <= defaultRequest <= defaultLimit <= max, for each resource given
+  const order = ['min', 'defaultRequest', 'defaultLimit', 'max'] as const;
+  const amounts: Record<string, Record<string, Quantity>> = {};
+  for (const prop of order) {
+    const c = l[prop];
+    if (c === undefined) continue;
+    checkRecord(scope, `limitRange.${prop}`, c as unknown);
+    checkKnownKeys(scope, `limitRange.${prop}`, c, ['cpu', 'memory']);
+    amounts[prop] = {};
+    if (c.cpu !== undefined) amounts[prop].cpu = checkCpu(scope, `limitRange.${prop}.cpu`, c.cpu);
+    if (c.memory !== undefined) amounts[prop].memory = checkSize(scope, `limitRange.${prop}.memory`, c.memory);
+  }
+  for (const res of ['cpu', 'memory'] as const) {
+    const given = order.filter((p) => amounts[p]?.[res] !== undefined).map((p) => ({ prop: p, q: amounts[p][res] }));
+    for (let i = 1; i < given.length; i++) {
+      if (given[i].q.nanos < given[i - 1].q.nanos) {
+        fail(scope, `limitRange.${given[i].prop}.${res}`, `must be >= ${given[i - 1].prop}.${res} (${given[i - 1].q.text}), got ${given[i].q.text}`);
+      }
+    }
+  }
+  const claimMin = l.minClaimStorage === undefined ? undefined : checkSize(scope, 'limitRange.minClaimStorage', l.minClaimStorage, { min: 'positive' });
+  const claimMax = l.maxClaimStorage === undefined ? undefined : checkSize(scope, 'limitRange.maxClaimStorage', l.maxClaimStorage, { min: 'positive' });
+  if (claimMin && claimMax && claimMax.nanos < claimMin.nanos) {
+    fail(scope, 'limitRange.maxClaimStorage', `must be >= minClaimStorage (${claimMin.text}), got ${claimMax.text}`);
+  }
+  const quantities = (prop: (typeof order)[number]): Record<string, k8s.Quantity> | undefined => {
+    const a = amounts[prop];
+    if (!a || Object.keys(a).length === 0) return undefined;
+    return Object.fromEntries(Object.entries(a).map(([k, q]) => [k, k8s.Quantity.fromString(q.text)]));
+  };
+  const limits: k8s.LimitRangeItem[] = [];
+  const container: k8s.LimitRangeItem = {
+    type: 'Container',
+    defaultRequest: quantities('defaultRequest'),
+    default: quantities('defaultLimit'),
+    min: quantities('min'),
+    max: quantities('max'),
+  };
+  if (container.defaultRequest || container.default || container.min || container.max) limits.push(container);
+  if (claimMin || claimMax) {
+    limits.push({
+      type: 'PersistentVolumeClaim',
+      min: claimMin ? { storage: k8s.Quantity.fromString(claimMin.text) } : undefined,
+      max: claimMax ? { storage: k8s.Quantity.fromString(claimMax.text) } : undefined,
+    });
+  }
+  if (limits.length === 0) fail(scope, 'limitRange', 'must set at least one of defaultRequest, defaultLimit, min, max, minClaimStorage, maxClaimStorage, got {}');
+  const name = l.name ?? 'default-limits';
+  checkDnsSubdomain(scope, 'limitRange.name', name);
+  return { name, limits };
 }
 
 /**
  * A Namespace with Pod Security labels, a default-deny NetworkPolicy, DNS egress, and optional quota and limits.
+ * At synth, every pod, container and claim of the app in this namespace is checked against its Pod Security
+ * enforce level, its LimitRange and its ResourceQuota (see `admission.ts`).
  *
  * @example
  * new Namespace(chart, 'demo', { name: 'demo' });
@@ -309,33 +454,32 @@ export class Namespace extends Construct {
 
   constructor(scope: Construct, id: string, props: NamespaceProps) {
     super(scope, id);
-    this.name = props.name;
-    checkDnsLabel(this, 'name', this.name);
-    this.podSecurity = resolvePodSecurityLabels(this, props.podSecurity);
+    installAdmissionChecks(this);
+    const plan = resolveNamespace(this, props);
+    this.name = plan.name;
+    this.podSecurity = plan.podSecurity;
 
     this.namespace = new kplus.Namespace(this, 'Namespace', {
-      metadata: {
-        name: this.name,
-        labels: { [LABEL.MANAGED_BY]: MANAGED_BY, ...(props.labels ?? {}), ...podSecurityLabels(this.podSecurity) },
-        annotations: props.annotations,
-      },
+      metadata: { name: plan.name, labels: plan.labels, annotations: plan.annotations },
     });
     clusterScoped(ApiObject.of(this.namespace));
 
-    if (props.defaultDeny ?? true) {
-      this.defaultDeny = denyAll(this, 'DefaultDeny', { namespace: this.name });
+    if (plan.defaultDeny) {
+      this.defaultDeny = denyAll(this, 'DefaultDeny', { namespace: plan.name });
       this.inNamespace(this.defaultDeny);
     }
-    if (props.dns !== false) {
-      this.dnsEgress = allowDnsEgress(this, 'DnsEgress', { ...(props.dns ?? {}), namespace: this.name });
+    if (plan.dns) {
+      this.dnsEgress = allowDnsEgress(this, 'DnsEgress', { ...plan.dns, namespace: plan.name });
       this.inNamespace(this.dnsEgress);
     }
-    if (props.resourceQuota) {
-      this.resourceQuota = this.renderQuota(props.resourceQuota);
+    const meta = (name: string) => ({ name, namespace: plan.name, labels: { [LABEL.MANAGED_BY]: MANAGED_BY } });
+    if (plan.resourceQuota) {
+      const hard = Object.fromEntries(Object.entries(plan.resourceQuota.hard).map(([k, v]) => [k, typeof v === 'number' ? k8s.Quantity.fromNumber(v) : k8s.Quantity.fromString(v)]));
+      this.resourceQuota = new k8s.KubeResourceQuota(this, 'ResourceQuota', { metadata: meta(plan.resourceQuota.name), spec: { hard } });
       this.inNamespace(this.resourceQuota);
     }
-    if (props.limitRange) {
-      this.limitRange = this.renderLimitRange(props.limitRange);
+    if (plan.limitRange) {
+      this.limitRange = new k8s.KubeLimitRange(this, 'LimitRange', { metadata: meta(plan.limitRange.name), spec: { limits: plan.limitRange.limits } });
       this.inNamespace(this.limitRange);
     }
   }
@@ -348,79 +492,5 @@ export class Namespace extends Construct {
   /** Makes `child` apply after the Namespace object. */
   private inNamespace(child: Construct): void {
     child.node.addDependency(this.namespace);
-  }
-
-  private renderQuota(q: ResourceQuotaOptions): k8s.KubeResourceQuota {
-    const hard: Record<string, k8s.Quantity> = {};
-    const counts: [keyof ResourceQuotaOptions, string][] = [
-      ['pods', 'pods'], ['services', 'services'], ['servicesLoadBalancers', 'services.loadbalancers'],
-      ['servicesNodePorts', 'services.nodeports'], ['persistentVolumeClaims', 'persistentvolumeclaims'],
-      ['configMaps', 'configmaps'], ['secrets', 'secrets'],
-    ];
-    if (q.requestsCpu) hard['requests.cpu'] = k8s.Quantity.fromString(q.requestsCpu.amount);
-    if (q.limitsCpu) hard['limits.cpu'] = k8s.Quantity.fromString(q.limitsCpu.amount);
-    if (q.requestsMemory) hard['requests.memory'] = k8s.Quantity.fromString(sizeQuantity(q.requestsMemory));
-    if (q.limitsMemory) hard['limits.memory'] = k8s.Quantity.fromString(sizeQuantity(q.limitsMemory));
-    if (q.requestsStorage) hard['requests.storage'] = k8s.Quantity.fromString(sizeQuantity(q.requestsStorage));
-    for (const [prop, key] of counts) {
-      const v = q[prop];
-      if (v === undefined) continue;
-      checkInt(this, `resourceQuota.${prop}`, v as number, { min: 0 });
-      hard[key] = k8s.Quantity.fromNumber(v as number);
-    }
-    if (Object.keys(hard).length === 0) fail(this, 'resourceQuota', 'must set at least one limit (e.g. requestsCpu, limitsMemory, pods), got {}');
-    if (q.requestsCpu && q.limitsCpu && cpuCores(q.limitsCpu) < cpuCores(q.requestsCpu)) {
-      fail(this, 'resourceQuota.limitsCpu', `must be >= requestsCpu (${q.requestsCpu.amount}), got ${q.limitsCpu.amount}`);
-    }
-    if (q.requestsMemory && q.limitsMemory && q.limitsMemory.toKibibytes() < q.requestsMemory.toKibibytes()) {
-      fail(this, 'resourceQuota.limitsMemory', `must be >= requestsMemory (${sizeQuantity(q.requestsMemory)}), got ${sizeQuantity(q.limitsMemory)}`);
-    }
-    const name = q.name ?? 'default-quota';
-    checkDnsSubdomain(this, 'resourceQuota.name', name);
-    return new k8s.KubeResourceQuota(this, 'ResourceQuota', {
-      metadata: { name, namespace: this.name, labels: { [LABEL.MANAGED_BY]: MANAGED_BY } },
-      spec: { hard },
-    });
-  }
-
-  private renderLimitRange(l: LimitRangeOptions): k8s.KubeLimitRange {
-    // min <= defaultRequest <= defaultLimit <= max, for each resource given
-    const order: [string, ComputeAmounts | undefined][] = [['min', l.min], ['defaultRequest', l.defaultRequest], ['defaultLimit', l.defaultLimit], ['max', l.max]];
-    for (const res of ['cpu', 'memory'] as const) {
-      const given = order
-        .filter(([, c]) => c?.[res] !== undefined)
-        .map(([prop, c]) => ({ prop, value: res === 'cpu' ? cpuCores(c!.cpu!) : c!.memory!.toKibibytes(), text: res === 'cpu' ? c!.cpu!.amount : sizeQuantity(c!.memory!) }));
-      for (let i = 1; i < given.length; i++) {
-        if (given[i].value < given[i - 1].value) {
-          fail(this, `limitRange.${given[i].prop}.${res}`, `must be >= ${given[i - 1].prop}.${res} (${given[i - 1].text}), got ${given[i].text}`);
-        }
-      }
-    }
-    if (l.minClaimStorage && l.maxClaimStorage && l.maxClaimStorage.toKibibytes() < l.minClaimStorage.toKibibytes()) {
-      fail(this, 'limitRange.maxClaimStorage', `must be >= minClaimStorage (${sizeQuantity(l.minClaimStorage)}), got ${sizeQuantity(l.maxClaimStorage)}`);
-    }
-    const limits: k8s.LimitRangeItem[] = [];
-    const container: k8s.LimitRangeItem = {
-      type: 'Container',
-      defaultRequest: computeQuantities(l.defaultRequest),
-      default: computeQuantities(l.defaultLimit),
-      min: computeQuantities(l.min),
-      max: computeQuantities(l.max),
-    };
-    if (container.defaultRequest || container.default || container.min || container.max) limits.push(container);
-    if (l.minClaimStorage || l.maxClaimStorage) {
-      limits.push({
-        type: 'PersistentVolumeClaim',
-        min: l.minClaimStorage ? { storage: k8s.Quantity.fromString(sizeQuantity(l.minClaimStorage)) } : undefined,
-        max: l.maxClaimStorage ? { storage: k8s.Quantity.fromString(sizeQuantity(l.maxClaimStorage)) } : undefined,
-      });
-    }
-    if (limits.length === 0) fail(this, 'limitRange', 'must set at least one of defaultRequest, defaultLimit, min, max, minClaimStorage, maxClaimStorage, got {}');
-    const name = l.name ?? 'default-limits';
-    checkDnsSubdomain(this, 'limitRange.name', name);
-    return new k8s.KubeLimitRange(this, 'LimitRange', {
-      metadata: { name, namespace: this.name, labels: { [LABEL.MANAGED_BY]: MANAGED_BY } },
-      spec: { limits },
-    });
   }
 }

@@ -9,8 +9,9 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
-import { checkInt, fail } from '../internal/validate';
+import { checkBoolean, checkEnum, checkKnownKeys, checkInt, checkOneOf, checkRecord, checkStringArray, checkUnique, fail } from '../internal/validate';
 import { podSpecPath } from '../internal/compat';
+import { installAdmissionChecks } from './admission';
 
 /** The seccomp profile of a pod. */
 export enum SeccompProfile {
@@ -26,22 +27,71 @@ export enum AddableCapability {
   NET_BIND_SERVICE = 'NET_BIND_SERVICE',
 }
 
+/** The Linux capabilities (capabilities(7)), as Kubernetes and Pod Security name them: without the `CAP_` prefix. */
+export const LINUX_CAPABILITIES = [
+  'AUDIT_CONTROL',
+  'AUDIT_READ',
+  'AUDIT_WRITE',
+  'BLOCK_SUSPEND',
+  'BPF',
+  'CHECKPOINT_RESTORE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'DAC_READ_SEARCH',
+  'FOWNER',
+  'FSETID',
+  'IPC_LOCK',
+  'IPC_OWNER',
+  'KILL',
+  'LEASE',
+  'LINUX_IMMUTABLE',
+  'MAC_ADMIN',
+  'MAC_OVERRIDE',
+  'MKNOD',
+  'NET_ADMIN',
+  'NET_BIND_SERVICE',
+  'NET_BROADCAST',
+  'NET_RAW',
+  'PERFMON',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYSLOG',
+  'SYS_ADMIN',
+  'SYS_BOOT',
+  'SYS_CHROOT',
+  'SYS_MODULE',
+  'SYS_NICE',
+  'SYS_PACCT',
+  'SYS_PTRACE',
+  'SYS_RAWIO',
+  'SYS_RESOURCE',
+  'SYS_TIME',
+  'SYS_TTY_CONFIG',
+  'WAKE_ALARM',
+] as const;
+
+/** A Linux capability name (`NET_ADMIN`, `SYS_PTRACE`): adding one other than NET_BIND_SERVICE needs `allowExtraCapabilities`. */
+export type LinuxCapability = (typeof LINUX_CAPABILITIES)[number];
+
 /** The default user and group ids (non-root, above 10000 so they never collide with a host user). */
 export const DEFAULT_USER_ID = 10001;
 
 /** The largest user/group id the API server accepts (int32). */
 const MAX_ID = 2147483647;
 
-/** Pod-level security settings. Every default passes Pod Security "restricted". */
+/** Pod-level security settings. Every default passes Pod Security "restricted"; each relaxation needs its named opt-in. */
 export interface PodSecurityOptions {
   /**
    * Require a non-root user (kubelet refuses to start a container whose user is root).
-   * Setting it to false fails Pod Security "restricted".
+   * `false` fails Pod Security "restricted" and needs `allowRunAsRoot: true`.
    * @default true
    */
   readonly runAsNonRoot?: boolean;
   /**
-   * The user id the containers run as. Use the image's own non-root id when it needs one (e.g. 101 for nginx-unprivileged).
+   * The user id the containers run as. Use the image's own non-root id when it needs one (e.g. 101 for
+   * nginx-unprivileged). `0` (root) fails Pod Security "restricted" and needs `allowRunAsRoot: true`.
    * @default 10001
    */
   readonly runAsUser?: number;
@@ -56,13 +106,26 @@ export interface PodSecurityOptions {
    */
   readonly fsGroup?: number;
   /**
-   * The seccomp profile. `UNCONFINED` fails Pod Security "restricted".
+   * The seccomp profile. `UNCONFINED` fails Pod Security "baseline" and "restricted" and needs
+   * `allowUnconfinedSeccomp: true`.
    * @default SeccompProfile.RUNTIME_DEFAULT
    */
   readonly seccompProfile?: SeccompProfile;
+  /**
+   * The explicit opt-in that `runAsNonRoot: false` and `runAsUser: 0` require (the pods then fail Pod Security
+   * "restricted": a Namespace of this library must enforce "baseline" for them).
+   * @default false
+   */
+  readonly allowRunAsRoot?: boolean;
+  /**
+   * The explicit opt-in that `seccompProfile: UNCONFINED` requires (the pods then fail Pod Security "baseline" and
+   * "restricted": no Namespace of this library admits them).
+   * @default false
+   */
+  readonly allowUnconfinedSeccomp?: boolean;
 }
 
-/** Container-level security settings. Every default passes Pod Security "restricted". */
+/** Container-level security settings. Every default passes Pod Security "restricted"; each relaxation needs its named opt-in. */
 export interface ContainerSecurityOptions {
   /**
    * Mount the root filesystem read-only. Paths the process writes to get emptyDirs (see `writablePaths`).
@@ -70,16 +133,28 @@ export interface ContainerSecurityOptions {
    */
   readonly readOnlyRootFilesystem?: boolean;
   /**
-   * Allow privilege escalation (setuid binaries). `true` fails Pod Security "restricted".
-   * A privileged container always escalates, and the API server rejects `false` together with `privileged: true`.
+   * Allow privilege escalation (setuid binaries). `true` fails Pod Security "restricted" and needs
+   * `allowEscalation: true`. A privileged container always escalates, and the API server rejects `false`
+   * together with `privileged: true`.
    * @default false - true when `privileged` is true
    */
   readonly allowPrivilegeEscalation?: boolean;
   /**
-   * Capabilities added back after dropping ALL. "restricted" allows only NET_BIND_SERVICE.
+   * The explicit opt-in that `allowPrivilegeEscalation: true` requires.
+   * @default false
+   */
+  readonly allowEscalation?: boolean;
+  /**
+   * Capabilities added back after dropping ALL. "restricted" allows only NET_BIND_SERVICE; any other needs
+   * `allowExtraCapabilities: true` (and those beyond the "baseline" set fail "baseline" too).
    * @default - none
    */
-  readonly addCapabilities?: AddableCapability[];
+  readonly addCapabilities?: readonly (AddableCapability | LinuxCapability)[];
+  /**
+   * The explicit opt-in that capabilities other than NET_BIND_SERVICE in `addCapabilities` require.
+   * @default false
+   */
+  readonly allowExtraCapabilities?: boolean;
   /**
    * Run the container privileged. Requires `allowPrivileged: true` as an explicit opt-out; fails "baseline" and "restricted".
    * @default false
@@ -106,19 +181,48 @@ export interface ResolvedPodSecurity {
   readonly seccompProfile: SeccompProfile;
 }
 
-/** Resolves and validates pod-level settings. */
-export function resolvePodSecurity(scope: IConstruct, opts: PodSecurityOptions = {}): ResolvedPodSecurity {
-  const runAsNonRoot = opts.runAsNonRoot ?? true;
+const POD_KEYS: readonly (keyof PodSecurityOptions)[] = [
+  'runAsNonRoot', 'runAsUser', 'runAsGroup', 'fsGroup', 'seccompProfile', 'allowRunAsRoot', 'allowUnconfinedSeccomp',
+];
+const CONTAINER_KEYS: readonly (keyof ContainerSecurityOptions)[] = [
+  'readOnlyRootFilesystem', 'allowPrivilegeEscalation', 'allowEscalation', 'addCapabilities', 'allowExtraCapabilities', 'privileged', 'allowPrivileged',
+];
+
+function optionalBoolean(scope: IConstruct, prop: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  checkBoolean(scope, prop, value);
+  return value;
+}
+
+/** Resolves and validates pod-level settings; every relaxation of "restricted" needs its opt-in. */
+export function resolvePodSecurity(scope: IConstruct, opts: PodSecurityOptions = {}, prop = 'podSecurity'): ResolvedPodSecurity {
+  checkRecord(scope, prop, opts as unknown);
+  checkKnownKeys(scope, prop, opts, POD_KEYS);
+  const runAsNonRoot = optionalBoolean(scope, `${prop}.runAsNonRoot`, opts.runAsNonRoot, true);
+  const allowRoot = optionalBoolean(scope, `${prop}.allowRunAsRoot`, opts.allowRunAsRoot, false);
+  const allowUnconfined = optionalBoolean(scope, `${prop}.allowUnconfinedSeccomp`, opts.allowUnconfinedSeccomp, false);
   const runAsUser = opts.runAsUser ?? DEFAULT_USER_ID;
   const runAsGroup = opts.runAsGroup ?? DEFAULT_USER_ID;
   const fsGroup = opts.fsGroup ?? runAsGroup;
+  // historical prop names: `securityContext.runAsUser` (the settings render into the pod's securityContext)
   checkInt(scope, 'securityContext.runAsUser', runAsUser, { min: 0, max: MAX_ID });
   checkInt(scope, 'securityContext.runAsGroup', runAsGroup, { min: 0, max: MAX_ID });
   checkInt(scope, 'securityContext.fsGroup', fsGroup, { min: 0, max: MAX_ID });
   if (runAsNonRoot && runAsUser === 0) {
     fail(scope, 'securityContext.runAsUser', 'must not be 0 while runAsNonRoot is true, got 0');
   }
-  return { runAsNonRoot, runAsUser, runAsGroup, fsGroup, seccompProfile: opts.seccompProfile ?? SeccompProfile.RUNTIME_DEFAULT };
+  if (!runAsNonRoot && !allowRoot) {
+    fail(scope, `${prop}.runAsNonRoot`, "must not be false without the explicit opt-in 'allowRunAsRoot: true' (it fails Pod Security restricted), got false");
+  }
+  if (runAsUser === 0 && !allowRoot) {
+    fail(scope, `${prop}.runAsUser`, "must not be 0 (root) without the explicit opt-in 'allowRunAsRoot: true' (it fails Pod Security restricted), got 0");
+  }
+  const seccompProfile = opts.seccompProfile ?? SeccompProfile.RUNTIME_DEFAULT;
+  checkEnum(scope, `${prop}.seccompProfile`, seccompProfile, SeccompProfile);
+  if (seccompProfile === SeccompProfile.UNCONFINED && !allowUnconfined) {
+    fail(scope, `${prop}.seccompProfile`, `must not be Unconfined without the explicit opt-in 'allowUnconfinedSeccomp: true' (it fails Pod Security baseline and restricted), got "Unconfined"`);
+  }
+  return { runAsNonRoot, runAsUser, runAsGroup, fsGroup, seccompProfile };
 }
 
 /** The cdk8s-plus pod security context for resolved settings (seccomp is added by `applyPodSecurity`). */
@@ -132,6 +236,12 @@ export function podSecurityContextProps(resolved: ResolvedPodSecurity): kplus.Po
   };
 }
 
+/** The capabilities Pod Security "baseline" lets a container add. */
+export const BASELINE_CAPABILITIES: readonly string[] = [
+  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP',
+  'SETUID', 'SYS_CHROOT',
+];
+
 /** The cdk8s-plus container security context: drop ALL, no escalation, read-only root, non-root. */
 export function containerSecurityContextProps(
   scope: IConstruct,
@@ -139,26 +249,39 @@ export function containerSecurityContextProps(
   opts: ContainerSecurityOptions = {},
   prop = 'securityContext',
 ): kplus.ContainerSecurityContextProps {
-  const privileged = opts.privileged ?? false;
-  if (privileged && !opts.allowPrivileged) {
+  checkRecord(scope, prop, opts as unknown);
+  checkKnownKeys(scope, prop, opts, CONTAINER_KEYS);
+  const privileged = optionalBoolean(scope, `${prop}.privileged`, opts.privileged, false);
+  const allowPrivileged = optionalBoolean(scope, `${prop}.allowPrivileged`, opts.allowPrivileged, false);
+  const allowEscalation = optionalBoolean(scope, `${prop}.allowEscalation`, opts.allowEscalation, false);
+  const allowExtra = optionalBoolean(scope, `${prop}.allowExtraCapabilities`, opts.allowExtraCapabilities, false);
+  const readOnlyRootFilesystem = optionalBoolean(scope, `${prop}.readOnlyRootFilesystem`, opts.readOnlyRootFilesystem, true);
+  if (privileged && !allowPrivileged) {
     fail(scope, `${prop}.privileged`, "must not be true without the explicit opt-out 'allowPrivileged: true' (privileged containers fail Pod Security baseline and restricted), got true");
   }
   if (privileged && opts.allowPrivilegeEscalation === false) {
     fail(scope, `${prop}.allowPrivilegeEscalation`, 'must not be false while privileged is true (the API server rejects the pair), got false');
   }
-  const add = opts.addCapabilities ?? [];
-  for (const c of add) {
-    if (!Object.values(AddableCapability).includes(c)) {
-      fail(scope, `${prop}.addCapabilities`, `may only contain ${Object.values(AddableCapability).join(', ')} (Pod Security "restricted"), got ${JSON.stringify(c)}`);
-    }
+  const escalation = optionalBoolean(scope, `${prop}.allowPrivilegeEscalation`, opts.allowPrivilegeEscalation, privileged);
+  if (escalation && !privileged && !allowEscalation) {
+    fail(scope, `${prop}.allowPrivilegeEscalation`, "must not be true without the explicit opt-in 'allowEscalation: true' (it fails Pod Security restricted), got true");
   }
+  const add = opts.addCapabilities ?? [];
+  checkStringArray(scope, `${prop}.addCapabilities`, add);
+  add.forEach((c, i) => {
+    checkOneOf(scope, `${prop}.addCapabilities[${i}]`, c as string, LINUX_CAPABILITIES);
+    if (c !== AddableCapability.NET_BIND_SERVICE && !allowExtra) {
+      fail(scope, `${prop}.addCapabilities`, `may only contain ${Object.values(AddableCapability).join(', ')} (Pod Security "restricted") without the explicit opt-in 'allowExtraCapabilities: true', got ${JSON.stringify(c)}`);
+    }
+  });
+  checkUnique(scope, `${prop}.addCapabilities`, add as readonly string[]);
   return {
     ensureNonRoot: pod.runAsNonRoot,
     user: pod.runAsUser,
     group: pod.runAsGroup,
     privileged,
-    allowPrivilegeEscalation: opts.allowPrivilegeEscalation ?? privileged,
-    readOnlyRootFilesystem: opts.readOnlyRootFilesystem ?? true,
+    allowPrivilegeEscalation: escalation,
+    readOnlyRootFilesystem,
     capabilities: {
       drop: ['ALL' as kplus.Capability],
       add: add.length ? add.map((c) => c as unknown as kplus.Capability) : undefined,
@@ -172,6 +295,7 @@ export function containerSecurityContextProps(
  * namespace into the environment.
  */
 export function applyPodSecurity(workload: kplus.AbstractPod, resolved: ResolvedPodSecurity): void {
+  installAdmissionChecks(workload);
   const obj = ApiObject.of(workload);
   const base = podSpecPath(workload);
   obj.addJsonPatch(JsonPatch.add(`${base}/securityContext/seccompProfile`, { type: resolved.seccompProfile }));

@@ -13,7 +13,10 @@ import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../../imports/k8s';
 import { LABEL, MANAGED_BY } from '../core/labels';
 import { clusterScoped } from './namespace';
-import { checkDnsLabel, checkDnsSubdomain, fail, show } from '../internal/validate';
+import { installAppChecks } from '../internal/app-checks';
+import {
+  checkArray, checkBoolean, checkDnsLabel, checkOneOf, checkDnsSubdomain, checkInstance, checkKnownKeys, checkLabels, checkRecord, checkStringArray, checkUnique, fail, show,
+} from '../internal/validate';
 
 /** The API group of the RBAC objects. */
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
@@ -191,27 +194,52 @@ function defaultLabels(extra: Record<string, string> | undefined): Record<string
   return { [LABEL.MANAGED_BY]: MANAGED_BY, ...(extra ?? {}) };
 }
 
+/** The name, labels and (for a Role) namespace of an RBAC object, validated. */
+interface RbacMetadata {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+  readonly namespace?: string;
+}
+
+function resolveMetadata(scope: IConstruct, id: string, props: { readonly name?: string; readonly labels?: Record<string, string>; readonly namespace?: string }): RbacMetadata {
+  checkRecord(scope, 'props', props as unknown);
+  const name = props.name ?? id;
+  checkDnsSubdomain(scope, 'name', name);
+  if (props.labels !== undefined) checkLabels(scope, 'labels', props.labels);
+  if (props.namespace !== undefined) checkDnsLabel(scope, 'namespace', props.namespace);
+  return { name, labels: defaultLabels(props.labels), namespace: props.namespace };
+}
+
+/** Validates a role reference (a Role, a ClusterRole, or `RoleReference.role/clusterRole`). */
+function checkRoleReference(scope: IConstruct, prop: string, role: IRoleReference, kinds: readonly string[]): void {
+  if (typeof role !== 'object' || role === null) fail(scope, prop, `must be a Role, a ClusterRole or a RoleReference, got ${show(role)}`);
+  checkOneOf(scope, `${prop}.roleKind`, role.roleKind as string, kinds);
+  checkPathSegmentName(scope, `${prop}.roleName`, role.roleName);
+}
+
 /** Validates one rule; `prop` is e.g. `rules[0]`. */
 export function validateRule(scope: IConstruct, prop: string, rule: PolicyRule, allowWildcards: boolean): void {
+  checkRecord(scope, prop, rule as unknown);
+  checkKnownKeys(scope, prop, rule, ['verbs', 'apiGroups', 'resources', 'resourceNames']);
   const verbs = Object.values(Verb) as string[];
-  if (!rule.verbs || rule.verbs.length === 0) fail(scope, `${prop}.verbs`, `must contain at least one verb (${verbs.join(', ')}), got ${show(rule.verbs)}`);
+  if (!Array.isArray(rule.verbs) || rule.verbs.length === 0) fail(scope, `${prop}.verbs`, `must contain at least one verb (${verbs.join(', ')}), got ${show(rule.verbs)}`);
   for (const v of rule.verbs) {
     if (!verbs.includes(v)) fail(scope, `${prop}.verbs`, `must contain only ${verbs.join(', ')}, got ${show(v)}`);
-    if (v === Verb.ALL && !allowWildcards) {
-      fail(scope, `${prop}.verbs`, `must not contain the wildcard "*" without 'allowWildcards: true' (list the verbs needed, e.g. get, list, watch), got ${show(rule.verbs)}`);
-    }
   }
-  if (!rule.apiGroups || rule.apiGroups.length === 0) {
+  checkWildcard(scope, `${prop}.verbs`, rule.verbs, allowWildcards, 'list the verbs needed, e.g. get, list, watch');
+  checkUnique(scope, `${prop}.verbs`, rule.verbs);
+  if (!Array.isArray(rule.apiGroups) || rule.apiGroups.length === 0) {
     fail(scope, `${prop}.apiGroups`, `must contain at least one group (ApiGroup.CORE "" for pods, services...; ApiGroup.APPS for deployments...), got ${show(rule.apiGroups)}`);
   }
+  checkStringArray(scope, `${prop}.apiGroups`, rule.apiGroups);
+  checkWildcard(scope, `${prop}.apiGroups`, rule.apiGroups, allowWildcards, 'list the API groups needed');
   for (const g of rule.apiGroups) {
-    if (g === '*') {
-      if (!allowWildcards) fail(scope, `${prop}.apiGroups`, `must not contain the wildcard "*" without 'allowWildcards: true', got ${show(rule.apiGroups)}`);
-    } else if (g !== '') {
-      checkDnsSubdomain(scope, `${prop}.apiGroups`, g);
-    }
+    if (g !== '*' && g !== '') checkDnsSubdomain(scope, `${prop}.apiGroups`, g);
   }
-  if (!rule.resources || rule.resources.length === 0) fail(scope, `${prop}.resources`, `must contain at least one resource (e.g. "deployments"), got ${show(rule.resources)}`);
+  checkUnique(scope, `${prop}.apiGroups`, rule.apiGroups);
+  if (!Array.isArray(rule.resources) || rule.resources.length === 0) fail(scope, `${prop}.resources`, `must contain at least one resource (e.g. "deployments"), got ${show(rule.resources)}`);
+  checkStringArray(scope, `${prop}.resources`, rule.resources);
+  checkWildcard(scope, `${prop}.resources`, rule.resources, allowWildcards, 'list the resources needed');
   for (const r of rule.resources) {
     if (r === '*' || r.endsWith('/*') || r.startsWith('*/')) {
       if (!allowWildcards) fail(scope, `${prop}.resources`, `must not contain a wildcard without 'allowWildcards: true' (list the resources needed), got ${show(r)}`);
@@ -226,8 +254,28 @@ export function validateRule(scope: IConstruct, prop: string, rule: PolicyRule, 
       fail(scope, `${prop}.apiGroups`, `must include ${show(known)} for resource ${show(r)}, got ${show(rule.apiGroups)}`);
     }
   }
-  for (const n of rule.resourceNames ?? []) {
-    if (typeof n !== 'string' || n.length === 0) fail(scope, `${prop}.resourceNames`, `must contain non-empty names, got ${show(n)}`);
+  checkUnique(scope, `${prop}.resources`, rule.resources);
+  if (rule.resourceNames !== undefined) {
+    checkStringArray(scope, `${prop}.resourceNames`, rule.resourceNames);
+    for (const n of rule.resourceNames) checkPathSegmentName(scope, `${prop}.resourceNames`, n);
+    checkUnique(scope, `${prop}.resourceNames`, rule.resourceNames);
+  }
+}
+
+/**
+ * `*` in a list: refused without `allowWildcards`, wherever it stands (`['get', '*']` like `['*']`); with it, it
+ * must stand alone (next to `*` another entry means nothing and hides the grant).
+ */
+function checkWildcard(scope: IConstruct, prop: string, list: readonly string[], allowWildcards: boolean, hint: string): void {
+  if (!list.includes('*')) return;
+  if (!allowWildcards) fail(scope, prop, `must not contain the wildcard "*" without 'allowWildcards: true' (${hint}), got ${show(list)}`);
+  if (list.length > 1) fail(scope, prop, `must contain only "*" when it contains the wildcard (it already grants every entry), got ${show(list)}`);
+}
+
+/** A name usable in a URL path segment (ValidatePathSegmentName): RBAC object and resource names, `system:` ones included. */
+function checkPathSegmentName(scope: IConstruct, prop: string, name: unknown): void {
+  if (typeof name !== 'string' || name === '' || name === '.' || name === '..' || /[/%]/.test(name)) {
+    fail(scope, prop, `must be a non-empty name without '/' or '%' (and not "." or ".."), got ${show(name)}`);
   }
 }
 
@@ -247,12 +295,19 @@ abstract class RoleBase extends Construct {
   public readonly allowWildcards: boolean;
   private readonly _rules: PolicyRule[] = [];
 
-  protected constructor(scope: Construct, id: string, props: RoleBaseProps) {
+  /** The validated name, labels and namespace. */
+  protected readonly metadata: RbacMetadata;
+
+  protected constructor(scope: Construct, id: string, props: RoleBaseProps & { readonly namespace?: string }) {
     super(scope, id);
-    this.name = props.name ?? id;
-    checkDnsSubdomain(this, 'name', this.name);
+    installAppChecks(this);
+    this.metadata = resolveMetadata(this, id, props);
+    this.name = this.metadata.name;
     this.allowWildcards = props.allowWildcards ?? false;
-    (props.rules ?? []).forEach((r) => this.addRule(r));
+    checkBoolean(this, 'allowWildcards', this.allowWildcards);
+    const rules = props.rules ?? [];
+    checkArray(this, 'rules', rules);
+    rules.forEach((r) => this.addRule(r));
   }
 
   /** The rules (a copy). */
@@ -290,10 +345,9 @@ export class Role extends RoleBase implements IRoleReference {
 
   constructor(scope: Construct, id: string, props: RoleProps = {}) {
     super(scope, id, props);
-    if (props.namespace !== undefined) checkDnsLabel(this, 'namespace', props.namespace);
-    this.namespace = props.namespace;
+    this.namespace = this.metadata.namespace;
     this.apiObject = new k8s.KubeRole(this, 'Resource', {
-      metadata: { name: this.name, namespace: props.namespace, labels: defaultLabels(props.labels) },
+      metadata: { name: this.name, namespace: this.namespace, labels: this.metadata.labels },
       rules: Lazy.any({ produce: () => this.renderRules() }),
     });
   }
@@ -321,7 +375,7 @@ export class ClusterRole extends RoleBase implements IClusterRoleReference {
   constructor(scope: Construct, id: string, props: ClusterRoleProps = {}) {
     super(scope, id, props);
     this.apiObject = new k8s.KubeClusterRole(this, 'Resource', {
-      metadata: { name: this.name, labels: defaultLabels(props.labels) },
+      metadata: { name: this.name, labels: this.metadata.labels },
       rules: Lazy.any({ produce: () => this.renderRules() }),
     });
     clusterScoped(this.apiObject);
@@ -375,12 +429,13 @@ export class Subject {
 
   /** @internal */
   public _toKube(scope: IConstruct, prop: string): k8s.Subject {
-    if (typeof this.name !== 'string' || this.name.length === 0) fail(scope, prop, `must name every subject, got ${show(this.name)}`);
+    if (typeof this.name !== 'string' || this.name.trim().length === 0) fail(scope, prop, `must name every subject, got ${show(this.name)}`);
     if (this.kind === 'ServiceAccount') {
       checkDnsSubdomain(scope, prop, this.name);
       if (this.namespace === undefined) {
         fail(scope, prop, `must have a namespace (give one, or put it in a chart with a namespace), got ServiceAccount ${show(this.name)} without one`);
       }
+      checkDnsLabel(scope, `${prop}.namespace`, this.namespace);
       return { kind: 'ServiceAccount', name: this.name, namespace: this.namespace };
     }
     return { kind: this.kind, name: this.name, apiGroup: RBAC_GROUP };
@@ -420,11 +475,14 @@ export interface ClusterRoleBindingProps extends BindingBaseProps {
   readonly role: IClusterRoleReference;
 }
 
-function renderSubjects(scope: IConstruct, subjects: readonly Subject[]): k8s.Subject[] {
-  if (!subjects || subjects.length === 0) {
-    fail(scope, 'subjects', 'must contain at least one subject (Subject.user(), Subject.group() or Subject.serviceAccount()), got []');
+function renderSubjects(scope: IConstruct, subjects: readonly Subject[], offset = 0): k8s.Subject[] {
+  if (!Array.isArray(subjects) || (offset === 0 && subjects.length === 0)) {
+    fail(scope, 'subjects', `must contain at least one subject (Subject.user(), Subject.group() or Subject.serviceAccount()), got ${show(subjects)}`);
   }
-  return subjects.map((s, i) => s._toKube(scope, `subjects[${i}]`));
+  return subjects.map((s, i) => {
+    checkInstance(scope, `subjects[${offset + i}]`, s, Subject, 'a Subject (Subject.user(), Subject.group() or Subject.serviceAccount())');
+    return s._toKube(scope, `subjects[${offset + i}]`);
+  });
 }
 
 /**
@@ -441,9 +499,10 @@ export class RoleBinding extends Construct {
 
   constructor(scope: Construct, id: string, props: RoleBindingProps) {
     super(scope, id);
-    this.name = props.name ?? id;
-    checkDnsSubdomain(this, 'name', this.name);
-    if (props.namespace !== undefined) checkDnsLabel(this, 'namespace', props.namespace);
+    installAppChecks(this);
+    const metadata = resolveMetadata(this, id, props);
+    this.name = metadata.name;
+    checkRoleReference(this, 'role', props.role, ['Role', 'ClusterRole']);
     this.role = props.role;
     const ns = props.namespace ?? Chart.of(this).namespace;
     if (props.role.roleKind === 'Role' && props.role.roleNamespace !== undefined && ns !== undefined && props.role.roleNamespace !== ns) {
@@ -451,7 +510,7 @@ export class RoleBinding extends Construct {
     }
     this._subjects = renderSubjects(this, props.subjects);
     this.apiObject = new k8s.KubeRoleBinding(this, 'Resource', {
-      metadata: { name: this.name, namespace: props.namespace, labels: defaultLabels(props.labels) },
+      metadata: { name: this.name, namespace: metadata.namespace, labels: metadata.labels },
       roleRef: { apiGroup: RBAC_GROUP, kind: props.role.roleKind, name: props.role.roleName },
       subjects: Lazy.any({ produce: () => [...this._subjects] }),
     });
@@ -460,7 +519,7 @@ export class RoleBinding extends Construct {
 
   /** Adds subjects. */
   public addSubjects(...subjects: Subject[]): void {
-    subjects.forEach((s, i) => this._subjects.push(s._toKube(this, `subjects[${this._subjects.length + i}]`)));
+    this._subjects.push(...renderSubjects(this, subjects, this._subjects.length));
   }
 }
 
@@ -476,15 +535,17 @@ export class ClusterRoleBinding extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterRoleBindingProps) {
     super(scope, id);
-    this.name = props.name ?? id;
-    checkDnsSubdomain(this, 'name', this.name);
-    if ((props.role.roleKind as string) !== 'ClusterRole') {
+    installAppChecks(this);
+    const metadata = resolveMetadata(this, id, props);
+    this.name = metadata.name;
+    if (typeof props.role === 'object' && props.role !== null && (props.role.roleKind as string) !== 'ClusterRole') {
       fail(this, 'role', `must be a ClusterRole, got ${props.role.roleKind} ${show(props.role.roleName)}`);
     }
+    checkRoleReference(this, 'role', props.role, ['ClusterRole']);
     this.role = props.role;
     this._subjects = renderSubjects(this, props.subjects);
     this.apiObject = new k8s.KubeClusterRoleBinding(this, 'Resource', {
-      metadata: { name: this.name, labels: defaultLabels(props.labels) },
+      metadata: { name: this.name, labels: metadata.labels },
       roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: props.role.roleName },
       subjects: Lazy.any({ produce: () => [...this._subjects] }),
     });
@@ -494,7 +555,7 @@ export class ClusterRoleBinding extends Construct {
 
   /** Adds subjects. */
   public addSubjects(...subjects: Subject[]): void {
-    subjects.forEach((s, i) => this._subjects.push(s._toKube(this, `subjects[${this._subjects.length + i}]`)));
+    this._subjects.push(...renderSubjects(this, subjects, this._subjects.length));
   }
 }
 
@@ -513,6 +574,7 @@ export class RoleGrant extends Construct {
 
   constructor(scope: Construct, id: string, props: RoleGrantProps) {
     super(scope, id);
+    installAppChecks(this);
     const name = props.name ?? id;
     this.role = new Role(this, 'Role', { ...props, name });
     this.binding = new RoleBinding(this, 'Binding', {
@@ -576,6 +638,12 @@ export class Rbac {
    * Rbac.readOnly(chart, 'read-deployments', { namespace: 'demo', resources: ['deployments'], apiGroups: ['apps'], users: ['sky'] });
    */
   public static readOnly(scope: Construct, id: string, options: ReadOnlyOptions): RoleGrant {
+    const where = { node: { path: `${scope.node.path ? `${scope.node.path}/` : ''}${id}` } } as IConstruct;
+    checkRecord(where, 'options', options as unknown);
+    for (const key of ['users', 'groups'] as const) {
+      if (options[key] !== undefined) checkStringArray(where, key, options[key], { nonEmptyElements: true });
+    }
+    if (options.serviceAccounts !== undefined) checkArray(where, 'serviceAccounts', options.serviceAccounts);
     const subjects = [
       ...(options.users ?? []).map((u) => Subject.user(u)),
       ...(options.groups ?? []).map((g) => Subject.group(g)),

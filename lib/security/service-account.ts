@@ -6,13 +6,17 @@
  * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/
  * @see https://kubernetes.io/docs/concepts/storage/projected-volumes/#serviceaccounttoken
  */
-import { Chart } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import { volumeFromSource } from '../internal/compat';
-import { AppIdentity, LABEL, MANAGED_BY, recommendedLabels } from '../core/labels';
+import { AppIdentity, LABEL, MANAGED_BY, checkIdentity, recommendedLabels } from '../core/labels';
+import { resolveSeconds } from '../internal/duration';
 import { PolicyRule, Role, RoleBinding, Subject } from './rbac';
-import { checkDnsLabel, checkDnsSubdomain, checkInt, fail, show } from '../internal/validate';
+import { installAppChecks } from '../internal/app-checks';
+import {
+  checkArray, checkBoolean, checkDnsLabel, checkDnsSubdomain, checkInstance, checkRecord, checkString, fail, show,
+} from '../internal/validate';
 
 /** Props of a WorkloadIdentity. */
 export interface WorkloadIdentityProps {
@@ -37,6 +41,34 @@ export interface WorkloadIdentityProps {
   readonly automountToken?: boolean;
 }
 
+/** The resolved ServiceAccount of a {@link WorkloadIdentity}. */
+export interface WorkloadIdentityPlan {
+  /** The ServiceAccount's name. */
+  readonly name: string;
+  /** Its namespace (props, else the chart's). */
+  readonly namespace: string | undefined;
+  /** Its labels. */
+  readonly labels: Record<string, string>;
+  /** Whether the legacy token is automounted. */
+  readonly automountToken: boolean;
+}
+
+/** Validates the props of a {@link WorkloadIdentity}; creates nothing. */
+export function resolveWorkloadIdentity(scope: Construct, props: WorkloadIdentityProps): WorkloadIdentityPlan {
+  checkRecord(scope, 'props', props as unknown);
+  checkDnsSubdomain(scope, 'name', props.name);
+  if (props.namespace !== undefined) checkDnsLabel(scope, 'namespace', props.namespace);
+  if (props.identity !== undefined) checkIdentity(scope, 'identity', props.identity);
+  const automountToken = props.automountToken ?? false;
+  checkBoolean(scope, 'automountToken', automountToken);
+  return {
+    name: props.name,
+    namespace: props.namespace ?? Chart.of(scope).namespace,
+    labels: props.identity ? recommendedLabels(props.identity) : { [LABEL.MANAGED_BY]: MANAGED_BY },
+    automountToken,
+  };
+}
+
 /**
  * The ServiceAccount a workload runs as: its own, with `automountServiceAccountToken: false`.
  *
@@ -56,18 +88,14 @@ export class WorkloadIdentity extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
     super(scope, id);
-    checkDnsSubdomain(this, 'name', props.name);
-    if (props.namespace !== undefined) checkDnsLabel(this, 'namespace', props.namespace);
-    this.name = props.name;
-    this.namespace = props.namespace ?? Chart.of(this).namespace;
-    this.automountToken = props.automountToken ?? false;
+    installAppChecks(this);
+    const plan = resolveWorkloadIdentity(this, props);
+    this.name = plan.name;
+    this.namespace = plan.namespace;
+    this.automountToken = plan.automountToken;
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
-      metadata: {
-        name: this.name,
-        namespace: this.namespace,
-        labels: props.identity ? recommendedLabels(props.identity) : { [LABEL.MANAGED_BY]: MANAGED_BY },
-      },
-      automountToken: this.automountToken,
+      metadata: { name: plan.name, namespace: plan.namespace, labels: plan.labels },
+      automountToken: plan.automountToken,
     });
   }
 
@@ -98,7 +126,13 @@ export interface ApiAccessOptions {
    */
   readonly audience?: string;
   /**
-   * Token lifetime; the kubelet refreshes it at 80%. At least 600 (the API minimum).
+   * Token lifetime; the kubelet refreshes it at 80%. At least 10 minutes (the API minimum), whole seconds.
+   * @default Duration.hours(1)
+   */
+  readonly expiration?: Duration;
+  /**
+   * Token lifetime in seconds.
+   * @deprecated use `expiration`
    * @default 3600
    */
   readonly expirationSeconds?: number;
@@ -176,15 +210,23 @@ export class ApiAccess extends Construct {
       fail(workload, 'serviceAccount', 'must be the workload\'s own ServiceAccount (a WorkloadIdentity) before it is granted API access, got none (the "default" ServiceAccount, shared by every pod of the namespace)');
     }
     if (sa.name === 'default') fail(workload, 'serviceAccount', 'must not be the shared "default" ServiceAccount when granting API access, got "default"');
-    if (!options.rules || options.rules.length === 0) fail(workload, 'rules', 'must contain at least one rule (the least privilege the workload needs), got []');
-    this.expirationSeconds = options.expirationSeconds ?? 3600;
-    checkInt(workload, 'expirationSeconds', this.expirationSeconds, { min: 600, max: 2 ** 32 - 1 });
-    if (options.audience !== undefined && options.audience.trim() === '') fail(workload, 'audience', 'must not be empty, got ""');
+    checkRecord(workload, 'options', options as unknown);
+    if (!Array.isArray(options.rules) || options.rules.length === 0) fail(workload, 'rules', `must contain at least one rule (the least privilege the workload needs), got ${show(options.rules ?? [])}`);
+    this.expirationSeconds = resolveSeconds(workload, {
+      prop: 'expiration', value: options.expiration, secondsProp: 'expirationSeconds', seconds: options.expirationSeconds,
+      default: Duration.hours(1), min: 600, max: 2 ** 32 - 1,
+    });
+    if (options.audience !== undefined) checkString(workload, 'audience', options.audience, { nonEmpty: true });
     this.mountPath = options.mountPath ?? DEFAULT_TOKEN_MOUNT_PATH;
-    if (!this.mountPath.startsWith('/')) fail(workload, 'mountPath', `must be an absolute path, got ${show(this.mountPath)}`);
+    if (typeof this.mountPath !== 'string' || !this.mountPath.startsWith('/') || this.mountPath.includes(':')) {
+      fail(workload, 'mountPath', `must be an absolute path without ':', got ${show(this.mountPath)}`);
+    }
     this.tokenPath = `${this.mountPath.replace(/\/+$/, '')}/token`;
     const containers = options.containers ?? workload.containers;
+    checkArray(workload, 'containers', containers);
     if (containers.length === 0) fail(workload, 'containers', 'must not be empty (add the containers before granting API access), got []');
+    containers.forEach((c, i) => checkInstance(workload, `containers[${i}]`, c, kplus.Container, 'a container of the workload (kplus.Container)'));
+    if (options.name !== undefined) checkDnsSubdomain(workload, 'name', options.name);
 
     const subject = Subject.fromServiceAccount(sa);
     const podNamespace = namespaceOfWorkload(workload);
@@ -209,6 +251,9 @@ export class ApiAccess extends Construct {
  * grantApiAccess(deployment, { rules: [{ verbs: READ_VERBS, apiGroups: [ApiGroup.CORE], resources: ['configmaps'] }] });
  */
 export function grantApiAccess(workload: kplus.AbstractPod, options: ApiAccessOptions): ApiAccess {
+  if (!(workload instanceof kplus.AbstractPod)) {
+    throw new Error(`grantApiAccess: 'workload' must be a cdk8s-plus workload (Deployment, StatefulSet, Pod, ...), got ${show(workload)}`);
+  }
   if (workload.node.tryFindChild('ApiAccess')) {
     fail(workload, 'grantApiAccess', 'must be called once per workload (add rules to the returned ApiAccess.role instead), got a second call');
   }

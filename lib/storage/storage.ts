@@ -10,14 +10,19 @@
  * @see https://kubernetes.io/docs/concepts/storage/storage-classes/
  * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/
  */
-import { ApiObject, Size, SizeRoundingBehavior } from 'cdk8s';
+import { ApiObject, Size } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../../imports/k8s';
 import { extendRenderedSpec } from '../internal/compat';
-import { recommendedLabels } from '../core/labels';
+import { nameLabelValue, recommendedLabels } from '../core/labels';
 import { clusterScoped } from '../security/namespace';
-import { checkDnsSubdomain, checkLabels, checkOneOf, checkPositiveQuantity, checkUnique, fail, show } from '../internal/validate';
+import { installAdmissionChecks } from '../security/admission';
+import { installAppChecks } from '../internal/app-checks';
+import {
+  checkBoolean, checkDnsLabel, checkDnsSubdomain, checkEnum, checkLabels, checkOneOf, checkQuantity, checkRecord, checkRecordOfStrings, checkSize,
+  checkString, checkStringArray, checkUnique, fail, show,
+} from '../internal/validate';
 
 /** The annotation that makes a StorageClass the cluster default. */
 export const DEFAULT_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
@@ -58,29 +63,14 @@ export type StorageSize = string | Size;
 /** A StorageClass construct or the name of a class managed elsewhere (`''` means "no class": static PVs only). */
 export type StorageClassRef = StorageClass | string;
 
-const BINARY_UNITS: [string, (s: Size) => number][] = [
-  ['Pi', (s) => s.toPebibytes({ rounding: SizeRoundingBehavior.NONE })],
-  ['Ti', (s) => s.toTebibytes({ rounding: SizeRoundingBehavior.NONE })],
-  ['Gi', (s) => s.toGibibytes({ rounding: SizeRoundingBehavior.NONE })],
-  ['Mi', (s) => s.toMebibytes({ rounding: SizeRoundingBehavior.NONE })],
-  ['Ki', (s) => s.toKibibytes({ rounding: SizeRoundingBehavior.NONE })],
-];
-
 /**
  * Validates a storage size and returns it as a quantity string: `'10Gi'` stays `'10Gi'`, `Size.mebibytes(512)`
  * becomes `'512Mi'`. Throws when it is not a quantity or not strictly positive.
  */
 export function storageQuantity(scope: IConstruct, prop: string, size: StorageSize): string {
-  if (size instanceof Size) {
-    for (const [unit, convert] of BINARY_UNITS) {
-      const n = convert(size);
-      if (Number.isInteger(n) && n > 0) return `${n}${unit}`;
-    }
-    fail(scope, prop, `must be greater than zero, got ${size.toKibibytes({ rounding: SizeRoundingBehavior.NONE })}Ki`);
-  }
-  if (typeof size !== 'string') fail(scope, prop, `must be a Kubernetes quantity such as "10Gi", got ${show(size)}`);
-  checkPositiveQuantity(scope, prop, size);
-  return size.trim();
+  if (size instanceof Size) return checkSize(scope, prop, size, { min: 'positive' }).text;
+  if (typeof size !== 'string') fail(scope, prop, `must be a Kubernetes quantity such as "10Gi" or a cdk8s Size, got ${show(size)}`);
+  return checkQuantity(scope, prop, size, { min: 'positive' }).text;
 }
 
 /** Options of `checkAccessModes`. */
@@ -139,10 +129,38 @@ function checkReclaimPolicy(scope: IConstruct, policy: ReclaimPolicy): void {
 
 function objectLabels(scope: IConstruct, name: string, extra: Record<string, string> | undefined): Record<string, string> {
   checkLabels(scope, 'labels', extra ?? {});
-  return { ...recommendedLabels({ name, component: 'storage' }), ...extra };
+  // a name longer than a label value allows (63) is cut in the label: the object's name stays what was asked
+  return { ...recommendedLabels({ name: nameLabelValue(name), component: 'storage' }), ...extra };
 }
 
-function resolveName(scope: Construct, id: string, name: string | undefined): string {
+
+/** Mount options: non-empty strings, no duplicates. */
+function checkMountOptions(scope: IConstruct, options: readonly string[] | undefined): void {
+  if (options === undefined) return;
+  checkStringArray(scope, 'mountOptions', options, { nonEmptyElements: true });
+  checkUnique(scope, 'mountOptions', options);
+}
+
+function checkVolumeMode(scope: IConstruct, mode: kplus.PersistentVolumeMode | undefined): void {
+  if (mode !== undefined) checkEnum(scope, 'volumeMode', mode, kplus.PersistentVolumeMode);
+}
+
+/** A scope for messages about a construct that is not created yet (its props are checked before `super()`). */
+function pending(scope: IConstruct, id: string): IConstruct {
+  return { node: { path: scope.node.path ? `${scope.node.path}/${id}` : id } } as IConstruct;
+}
+
+/** StorageClass parameters as the API server validates them: at most 512, at most 256 KiB of keys and values. */
+function checkParameters(scope: IConstruct, parameters: Record<string, string>): void {
+  checkRecordOfStrings(scope, 'parameters', parameters);
+  const entries = Object.entries(parameters);
+  if (entries.length > 512) fail(scope, 'parameters', `must hold at most 512 entries, got ${entries.length}`);
+  const bytes = entries.reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+  if (bytes > 256 * 1024) fail(scope, 'parameters', `must hold at most 256 KiB of keys and values, got ${bytes} bytes`);
+  for (const k of Object.keys(parameters)) if (k === '') fail(scope, 'parameters', 'must not have an empty key, got ""');
+}
+
+function resolveName(scope: IConstruct, id: string, name: string | undefined): string {
   const n = name ?? id;
   checkDnsSubdomain(scope, 'name', n);
   return n;
@@ -230,6 +248,8 @@ export class StorageClass extends Construct {
 
   constructor(scope: Construct, id: string, props: StorageClassProps) {
     super(scope, id);
+    installAppChecks(this);
+    checkRecord(this, 'props', props as unknown);
     this.name = resolveName(this, id, props.name);
     this.provisioner = props.provisioner;
     this.reclaimPolicy = props.reclaimPolicy ?? ReclaimPolicy.RETAIN;
@@ -242,9 +262,10 @@ export class StorageClass extends Construct {
     }
     checkReclaimPolicy(this, this.reclaimPolicy);
     checkOneOf(this, 'volumeBindingMode', this.volumeBindingMode, Object.values(VolumeBindingMode));
-    for (const o of props.mountOptions ?? []) {
-      if (typeof o !== 'string' || o.trim() === '') fail(this, 'mountOptions', `must not contain empty options, got ${show(o)}`);
-    }
+    checkBoolean(this, 'allowVolumeExpansion', this.allowVolumeExpansion);
+    checkBoolean(this, 'isDefault', this.isDefault);
+    checkMountOptions(this, props.mountOptions);
+    if (props.parameters !== undefined) checkParameters(this, props.parameters);
 
     this.apiObject = new k8s.KubeStorageClass(this, 'Resource', {
       metadata: {
@@ -308,8 +329,14 @@ export class PersistentVolumeSource {
   /** A volume served by a CSI driver (the way to reach cloud disks and most storage today). */
   public static csi(options: CsiSourceOptions): PersistentVolumeSource {
     return new PersistentVolumeSource('csi', (scope) => {
-      if (!options.driver) fail(scope, 'source.driver', `must be a CSI driver name, got ${show(options.driver)}`);
-      if (!options.volumeHandle) fail(scope, 'source.volumeHandle', `must not be empty, got ${show(options.volumeHandle)}`);
+      checkRecord(scope, 'source', options as unknown);
+      if (typeof options.driver !== 'string' || !/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(options.driver)) {
+        fail(scope, 'source.driver', `must be a CSI driver name such as "ebs.csi.aws.com" (at most 63 alphanumerics, '-', '_' and '.'), got ${show(options.driver)}`);
+      }
+      checkString(scope, 'source.volumeHandle', options.volumeHandle, { nonEmpty: true });
+      if (options.fsType !== undefined) checkString(scope, 'source.fsType', options.fsType, { nonEmpty: true });
+      if (options.readOnly !== undefined) checkBoolean(scope, 'source.readOnly', options.readOnly);
+      if (options.volumeAttributes !== undefined) checkRecordOfStrings(scope, 'source.volumeAttributes', options.volumeAttributes);
       return {
         csi: {
           driver: options.driver,
@@ -329,6 +356,7 @@ export class PersistentVolumeSource {
   public static hostPath(path: string, type: HostPathType = HostPathType.DIRECTORY_OR_CREATE): PersistentVolumeSource {
     return new PersistentVolumeSource('hostPath', (scope) => {
       if (typeof path !== 'string' || !path.startsWith('/')) fail(scope, 'source.path', `must be an absolute path, got ${show(path)}`);
+      checkEnum(scope, 'source.type', type, HostPathType);
       return { hostPath: { path, type } };
     });
   }
@@ -336,7 +364,9 @@ export class PersistentVolumeSource {
   /** An NFS export. */
   public static nfs(options: NfsSourceOptions): PersistentVolumeSource {
     return new PersistentVolumeSource('nfs', (scope) => {
-      if (!options.server) fail(scope, 'source.server', `must be an NFS server name or IP, got ${show(options.server)}`);
+      checkRecord(scope, 'source', options as unknown);
+      if (typeof options.server !== 'string' || options.server.trim() === '') fail(scope, 'source.server', `must be an NFS server name or IP, got ${show(options.server)}`);
+      if (options.readOnly !== undefined) checkBoolean(scope, 'source.readOnly', options.readOnly);
       if (typeof options.path !== 'string' || !options.path.startsWith('/')) fail(scope, 'source.path', `must be an absolute path, got ${show(options.path)}`);
       return { nfs: { server: options.server, path: options.path, readOnly: options.readOnly } };
     });
@@ -418,27 +448,36 @@ export class PersistentVolume extends kplus.PersistentVolume {
   private reservedClaim?: PersistentVolumeClaim;
 
   constructor(scope: Construct, id: string, props: PersistentVolumeProps) {
-    const name = props.name ?? id;
+    // resolve (every check, before cdk8s-plus sees the props), then build
+    const at = pending(scope, id);
+    checkRecord(at, 'props', props as unknown);
+    const name = resolveName(at, id, props.name);
+    const size = storageQuantity(at, 'size', props.size);
     const accessModes = props.accessModes ?? [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE];
+    checkAccessModes(at, 'accessModes', accessModes);
+    const reclaimPolicy = props.reclaimPolicy ?? ReclaimPolicy.RETAIN;
+    checkReclaimPolicy(at, reclaimPolicy);
+    const className = props.storageClass === undefined ? undefined : storageClassName(at, 'storageClass', props.storageClass);
+    checkMountOptions(at, props.mountOptions);
+    checkVolumeMode(at, props.volumeMode);
+    if (!(props.source instanceof PersistentVolumeSource)) fail(at, 'source', `must be a PersistentVolumeSource (csi, hostPath or nfs), got ${show(props.source)}`);
+    const sourceSpec = props.source._toKube(at);
+    const labels = objectLabels(at, name, props.labels);
     super(scope, id, {
       metadata: { name },
       accessModes,
-      reclaimPolicy: props.reclaimPolicy ?? ReclaimPolicy.RETAIN,
+      reclaimPolicy,
       mountOptions: props.mountOptions,
       volumeMode: props.volumeMode,
-      storageClassName: props.storageClass === undefined ? undefined : classNameOf(props.storageClass),
+      storageClassName: className,
     });
-    checkDnsSubdomain(this, 'name', name);
-    this.size = storageQuantity(this, 'size', props.size);
-    checkAccessModes(this, 'accessModes', accessModes);
+    installAppChecks(this);
+    this.size = size;
     this.volumeAccessModes = [...accessModes];
-    checkReclaimPolicy(this, this.reclaimPolicy);
-    if (props.storageClass !== undefined) storageClassName(this, 'storageClass', props.storageClass);
     dependOnClass(this, props.storageClass);
-    if (!(props.source instanceof PersistentVolumeSource)) fail(this, 'source', `must be a PersistentVolumeSource (csi, hostPath or nfs), got ${show(props.source)}`);
     this.source = props.source;
-    this.sourceSpec = props.source._toKube(this);
-    this.labels = objectLabels(this, name, props.labels);
+    this.sourceSpec = sourceSpec;
+    this.labels = labels;
     this.kubeObject = ApiObject.of(this);
     for (const [k, v] of Object.entries(this.labels)) this.kubeObject.metadata.addLabel(k, v);
     clusterScoped(this.kubeObject);
@@ -557,28 +596,38 @@ export class PersistentVolumeClaim extends kplus.PersistentVolumeClaim {
   private readonly volumes = new Map<string, { volume: kplus.Volume; readOnly: boolean }>();
 
   constructor(scope: Construct, id: string, props: PersistentVolumeClaimProps) {
-    const name = props.name ?? id;
+    // resolve (every check, before cdk8s-plus sees the props), then build
+    const at = pending(scope, id);
+    checkRecord(at, 'props', props as unknown);
+    const name = resolveName(at, id, props.name);
+    const size = storageQuantity(at, 'size', props.size);
     const accessModes = props.accessModes ?? [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE];
+    checkAccessModes(at, 'accessModes', accessModes);
+    const className = props.storageClass === undefined ? undefined : storageClassName(at, 'storageClass', props.storageClass);
+    checkVolumeMode(at, props.volumeMode);
+    if (props.volume !== undefined && (typeof props.volume !== 'object' || props.volume === null || typeof props.volume.name !== 'string')) {
+      fail(at, 'volume', `must be a PersistentVolume, got ${show(props.volume)}`);
+    }
+    if (props.selector !== undefined) {
+      checkLabels(at, 'selector', props.selector);
+      if (Object.keys(props.selector).length === 0) fail(at, 'selector', 'must contain at least one label, got {}');
+    }
+    const labels = objectLabels(at, name, props.labels);
     super(scope, id, {
       metadata: { name },
       accessModes,
       volumeMode: props.volumeMode,
       volume: props.volume,
-      storageClassName: props.storageClass === undefined ? undefined : classNameOf(props.storageClass),
+      storageClassName: className,
     });
-    checkDnsSubdomain(this, 'name', name);
-    this.size = storageQuantity(this, 'size', props.size);
-    checkAccessModes(this, 'accessModes', accessModes);
+    installAppChecks(this);
+    installAdmissionChecks(this);
+    this.size = size;
     this.claimAccessModes = [...accessModes];
-    if (props.storageClass !== undefined) storageClassName(this, 'storageClass', props.storageClass);
     dependOnClass(this, props.storageClass);
-    if (props.selector !== undefined) {
-      if (Object.keys(props.selector).length === 0) fail(this, 'selector', 'must contain at least one label, got {}');
-      checkLabels(this, 'selector', props.selector);
-      this.selector = { ...props.selector };
-    }
+    this.selector = props.selector === undefined ? undefined : { ...props.selector };
     this.kubeObject = ApiObject.of(this);
-    for (const [k, v] of Object.entries(objectLabels(this, name, props.labels))) this.kubeObject.metadata.addLabel(k, v);
+    for (const [k, v] of Object.entries(labels)) this.kubeObject.metadata.addLabel(k, v);
     // cdk8s-plus-27 renders only whole-unit sizes and no selector
     extendRenderedSpec<k8s.PersistentVolumeClaimSpec>(this, (base) => ({
       ...base,
@@ -592,8 +641,11 @@ export class PersistentVolumeClaim extends kplus.PersistentVolumeClaim {
    * volume; the same name with another `readOnly` throws).
    */
   public toVolume(options: ClaimVolumeOptions = {}): kplus.Volume {
-    const name = options.name ?? `pvc-${this.name}`;
+    checkRecord(this, 'toVolume', options as unknown);
+    const name = options.name ?? `pvc-${this.name}`.slice(0, 63).replace(/[^a-z0-9]+$/, '');
+    checkDnsLabel(this, 'toVolume.name', name);
     const readOnly = options.readOnly ?? false;
+    checkBoolean(this, 'toVolume.readOnly', readOnly);
     const existing = this.volumes.get(name);
     if (existing) {
       if (existing.readOnly !== readOnly) {

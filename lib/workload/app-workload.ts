@@ -19,8 +19,8 @@ import { ResolvedPodSecurity, applyPodSecurity, podSecurityContextProps } from '
 import { resolveSpreadAcrossHosts, spreadAcrossHosts } from '../internal/scheduling';
 import { AppService, AppServicePort, ServiceProtocol, ServiceType } from '../network/service';
 import {
-  checkDnsLabel, checkEnvName, checkInt, checkIntOrPercent, checkLabelKey, checkLabels, checkLabelValue, checkNodePort, checkPort, checkPortName,
-  checkUnique, fail, show,
+  checkAnnotations, checkArray, checkDnsLabel, checkEnvName, checkInt, checkIntOrPercent, checkLabels, checkLabelValue, checkNodePort, checkPort, checkPortName,
+  checkRecord, checkUnique, fail, show,
 } from '../internal/validate';
 import { resolveSeconds } from '../internal/duration';
 import {
@@ -154,16 +154,6 @@ export function checkExtraLabels(scope: IConstruct, prop: string, labels: Record
   }
 }
 
-/** Validates annotations: keys with the syntax of label keys, string values. */
-export function checkAnnotations(scope: IConstruct, prop: string, annotations: Record<string, string>): void {
-  if (typeof annotations !== 'object' || annotations === null || Array.isArray(annotations)) {
-    fail(scope, prop, `must be a map of annotation keys to values, got ${show(annotations)}`);
-  }
-  for (const [k, v] of Object.entries(annotations)) {
-    checkLabelKey(scope, prop, k);
-    if (typeof v !== 'string') fail(scope, `${prop}[${show(k)}]`, `must be a string, got ${show(v)}`);
-  }
-}
 
 /**
  * Resolves and validates the labels, selector and annotations of a workload (`labels`, `annotations`,
@@ -458,7 +448,9 @@ function percentOrAbsolute(v: number | string): kplus.PercentOrAbsolute {
 export function resolveAppPorts(
   scope: IConstruct, props: { readonly ports?: WebAppPort[]; readonly service?: { readonly type?: ServiceType } }, reachedThrough: string,
 ): WebAppPort[] {
+  if (props.ports !== undefined) checkArray(scope, 'ports', props.ports); // null is refused, never defaulted
   const ports = props.ports ?? [{ name: 'http', port: 8080 }];
+  ports.forEach((p, i) => checkRecord(scope, `ports[${i}]`, p as unknown));
   if (ports.length === 0) fail(scope, 'ports', `must contain at least one port (${reachedThrough}), got []`);
   const serviceType = props.service?.type ?? ServiceType.CLUSTER_IP;
   ports.forEach((p, i) => validateAppPort(scope, p, `ports[${i}]`, serviceType));

@@ -27,7 +27,7 @@ import { AppIngress } from '../network/ingress';
 import { AppIdentity, KUBECRAFT_PREFIX, recommendedLabels, versionFromImage } from '../core/labels';
 import { ResolvedPodSecurity, resolvePodSecurity } from '../security/pod-security';
 import { AppService } from '../network/service';
-import { checkDnsLabel, checkInt, checkLabelValue, checkOneOf, checkUnique, fail, show } from '../internal/validate';
+import { checkDnsLabel, checkInt32, checkLabelValue, checkRecord, checkOneOf, checkUnique, fail, show } from '../internal/validate';
 import { WebAppProps } from './web-app';
 import { RolloutStrategy, TargetPortStyle, WebAppPort, WorkloadServiceOptions } from './types';
 
@@ -343,8 +343,9 @@ export function resolveBlueGreen(scope: IConstruct, props: BlueGreenDeploymentPr
   const identity = resolveIdentity(scope, name, { instance: props.instance, component: props.component, partOf: props.partOf }, 'frontend');
 
   const versions = props.versions ?? [];
-  if (versions.length === 0) fail(scope, 'versions', 'must contain at least one version (e.g. [{ name: \'blue\', image: ... }]), got []');
+  if (!Array.isArray(versions) || versions.length === 0) fail(scope, 'versions', `must contain at least one version (e.g. [{ name: 'blue', image: ... }]), got ${show(versions)}`);
   versions.forEach((v, i) => {
+    checkRecord(scope, `versions[${i}]`, v as unknown);
     checkLabelValue(scope, `versions[${i}].name`, v.name);
     if (v.name === '') fail(scope, `versions[${i}].name`, 'must not be empty, got ""');
     const objectName = `${name}-${v.name}`;
@@ -365,11 +366,11 @@ export function resolveBlueGreen(scope: IConstruct, props: BlueGreenDeploymentPr
   });
 
   const sharedReplicas = props.replicas ?? 2;
-  checkInt(scope, 'replicas', sharedReplicas, { min: 0 });
+  checkInt32(scope, 'replicas', sharedReplicas, { min: 0 });
   const replicas: Record<string, number> = {};
   versions.forEach((v, i) => {
     const r = v.replicas ?? sharedReplicas;
-    checkInt(scope, `versions[${i}].replicas`, r, { min: 0 });
+    checkInt32(scope, `versions[${i}].replicas`, r, { min: 0 });
     replicas[v.name] = r;
   });
   if (trafficMode === TrafficMode.BLUE_GREEN && replicas[activeVersion] === 0) {

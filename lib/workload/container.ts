@@ -8,10 +8,14 @@ import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as k8s from '../../imports/k8s';
 import { ContainerSecurityOptions, ResolvedPodSecurity, containerSecurityContextProps } from '../security/pod-security';
-import { patchContainer, patchRenderedContainer, probeWithDefaultPort, renderProbe } from '../internal/compat';
+import { patchContainer, patchRenderedContainer, probeTargetPort, probeWithDefaultPort, renderProbe } from '../internal/compat';
 import { FEATURES, requireFeature, targetMinor } from '../core/target-version';
 import { resolveSeconds } from '../internal/duration';
-import { checkDnsLabel, checkEnvName, checkImage, checkPort, checkPortName, checkUnique, cpuCores, fail, show } from '../internal/validate';
+import {
+  checkArray, checkBoolean, checkCpu, checkDnsLabel, checkEnum, checkEnvName, checkImage, checkInstance, checkPort, checkPortName, checkRecord, checkSize,
+  checkStringArray, checkUnique, fail, show,
+} from '../internal/validate';
+import { Quantity } from '../internal/quantity';
 
 /** A named container port. */
 export interface ContainerPortSpec {
@@ -185,7 +189,9 @@ export interface ResolvedContainer {
   /** The cdk8s-plus container props (without ephemeral storage). */
   readonly props: kplus.ContainerProps;
   /** Ephemeral storage in mebibytes (rendered by `addContainer`: cdk8s-plus-27 only renders whole gibibytes). */
-  readonly ephemeralStorage: { readonly requestMi: number; readonly limitMi: number };
+  readonly ephemeralStorage: { readonly request: string; readonly limit: string };
+  /** Memory, exactly (rendered by `addContainer`: cdk8s-plus-27 only renders whole mebibytes). */
+  readonly memory: { readonly request: string; readonly limit: string };
   /** The validated named ports. */
   readonly ports: ContainerPortSpec[];
   /** The validated writable paths, one emptyDir each. */
@@ -225,29 +231,53 @@ export function resolveContainer(
   const p = (s: string) => (prop ? `${prop}.${s}` : s);
   if (role === ContainerRole.NATIVE_SIDECAR) requireFeature(scope, p('native'), FEATURES.NATIVE_SIDECARS);
   checkDnsLabel(scope, p('name'), name);
+  checkRecord(scope, prop || 'props', opts as unknown);
+  if (opts.allowLatest !== undefined) checkBoolean(scope, p('allowLatest'), opts.allowLatest);
   checkImage(scope, p('image'), opts.image, opts.allowLatest ?? false);
+  if (opts.ports !== undefined) checkArray(scope, p('ports'), opts.ports);
   const ports = opts.ports ?? [];
   ports.forEach((port, i) => {
+    checkRecord(scope, p(`ports[${i}]`), port as unknown);
     checkPortName(scope, p(`ports[${i}].name`), port.name);
     checkPort(scope, p(`ports[${i}].port`), port.port);
+    if (port.protocol !== undefined) checkEnum(scope, p(`ports[${i}].protocol`), port.protocol, kplus.Protocol);
   });
   checkUnique(scope, p('ports[].name'), ports.map((x) => x.name));
   checkUnique(scope, p('ports[].port'), ports.map((x) => `${x.port}/${x.protocol ?? 'TCP'}`));
+  for (const key of ['command', 'args'] as const) {
+    if (opts[key] !== undefined) checkStringArray(scope, p(key), opts[key]); // a string is refused, never split into characters
+  }
+  if (opts.workingDir !== undefined && (typeof opts.workingDir !== 'string' || !opts.workingDir.startsWith('/'))) {
+    fail(scope, p('workingDir'), `must be an absolute path, got ${show(opts.workingDir)}`);
+  }
+  if (opts.imagePullPolicy !== undefined) checkEnum(scope, p('imagePullPolicy'), opts.imagePullPolicy, kplus.ImagePullPolicy);
+  if (opts.envFrom !== undefined) {
+    checkArray(scope, p('envFrom'), opts.envFrom);
+    opts.envFrom.forEach((e, i) => checkInstance(scope, p(`envFrom[${i}]`), e, kplus.EnvFrom, 'a kplus.EnvFrom (e.g. from ConfigBundle.envFrom())'));
+  }
 
+  if (opts.resources !== undefined) checkRecord(scope, p('resources'), opts.resources as unknown);
   const r = { ...DEFAULT_RESOURCES, ...mergeResources(opts.resources) };
-  if (cpuCores(r.cpuLimit) < cpuCores(r.cpuRequest)) {
+  const cpu = { request: checkCpu(scope, p('resources.cpuRequest'), r.cpuRequest), limit: checkCpu(scope, p('resources.cpuLimit'), r.cpuLimit, { min: 'positive' }) };
+  if (cpu.limit.nanos < cpu.request.nanos) {
     fail(scope, p('resources.cpuLimit'), `must be >= cpuRequest (${r.cpuRequest.amount}), got ${r.cpuLimit.amount}`);
   }
-  if (r.memoryLimit.toMebibytes() < r.memoryRequest.toMebibytes()) {
-    fail(scope, p('resources.memoryLimit'), `must be >= memoryRequest (${r.memoryRequest.toMebibytes()}Mi), got ${r.memoryLimit.toMebibytes()}Mi`);
+  const memory = { request: checkSize(scope, p('resources.memoryRequest'), r.memoryRequest), limit: checkSize(scope, p('resources.memoryLimit'), r.memoryLimit, { min: 'positive' }) };
+  if (memory.limit.nanos < memory.request.nanos) {
+    fail(scope, p('resources.memoryLimit'), `must be >= memoryRequest (${mebibytesOrExact(memory.request)}), got ${mebibytesOrExact(memory.limit)}`);
   }
-
-  const ephemeralStorage = { requestMi: r.ephemeralStorageRequest.toMebibytes(), limitMi: r.ephemeralStorageLimit.toMebibytes() };
-  if (ephemeralStorage.limitMi < ephemeralStorage.requestMi) {
-    fail(scope, p('resources.ephemeralStorageLimit'), `must be >= ephemeralStorageRequest (${ephemeralStorage.requestMi}Mi), got ${ephemeralStorage.limitMi}Mi`);
+  const ephemeral = {
+    request: checkSize(scope, p('resources.ephemeralStorageRequest'), r.ephemeralStorageRequest),
+    limit: checkSize(scope, p('resources.ephemeralStorageLimit'), r.ephemeralStorageLimit, { min: 'positive' }),
+  };
+  if (ephemeral.limit.nanos < ephemeral.request.nanos) {
+    fail(scope, p('resources.ephemeralStorageLimit'), `must be >= ephemeralStorageRequest (${mebibytesOrExact(ephemeral.request)}), got ${mebibytesOrExact(ephemeral.limit)}`);
   }
+  const ephemeralStorage = { request: mebibytesOrExact(ephemeral.request), limit: mebibytesOrExact(ephemeral.limit) };
+  const exactMemory = { request: mebibytesOrExact(memory.request), limit: mebibytesOrExact(memory.limit) };
 
   const writablePaths = opts.writablePaths ?? ['/tmp'];
+  checkStringArray(scope, p('writablePaths'), writablePaths);
   writablePaths.forEach((w, i) => {
     if (!w.startsWith('/')) fail(scope, p(`writablePaths[${i}]`), `must be an absolute path, got ${JSON.stringify(w)}`);
   });
@@ -263,9 +293,20 @@ export function resolveContainer(
   }
 
   const envVariables: Record<string, kplus.EnvValue> = {};
+  if (opts.env !== undefined) checkRecord(scope, p('env'), opts.env);
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     checkEnvName(scope, p('env'), k);
+    // a number is refused, never dropped: env values are strings
+    if (typeof v !== 'string' && !(v instanceof kplus.EnvValue)) fail(scope, p(`env[${show(k)}]`), `must be a string or a kplus.EnvValue, got ${show(v)}`);
     envVariables[k] = typeof v === 'string' ? kplus.EnvValue.fromValue(v) : v;
+  }
+  for (const key of ['readiness', 'liveness', 'startup'] as const) {
+    const probe = opts[key as 'liveness'];
+    if (probe === undefined || (key === 'readiness' && (probe as unknown) === false)) continue;
+    checkInstance(scope, p(key), probe, kplus.Probe, `a kplus.Probe (Probe.fromHttpGet(), .fromTcpSocket(), .fromCommand())${key === 'readiness' ? ' or false' : ''}`);
+    const port = probeTargetPort(probe);
+    if (typeof port === 'number') checkPort(scope, p(`${key}.port`), port);
+    else if (port !== undefined) checkPortName(scope, p(`${key}.port`), port);
   }
 
   const shutdownDelaySeconds = resolveSeconds(scope, { prop: p('shutdownDelay'), value: opts.shutdownDelay, default: Duration.seconds(0), min: 0 });
@@ -287,10 +328,8 @@ export function resolveContainer(
     envVariables,
     envFrom: opts.envFrom,
     imagePullPolicy: opts.imagePullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT,
-    resources: {
-      cpu: { request: r.cpuRequest, limit: r.cpuLimit },
-      memory: { request: r.memoryRequest, limit: r.memoryLimit },
-    },
+    // memory is rendered by addContainer, exactly (cdk8s-plus-27 converts it to whole mebibytes: 1536Ki throws)
+    resources: { cpu: { request: r.cpuRequest, limit: r.cpuLimit } },
     readiness,
     liveness: probeWithDefaultPort(opts.liveness, firstPort),
     startup: probeWithDefaultPort(opts.startup, firstPort),
@@ -304,8 +343,15 @@ export function resolveContainer(
     if (v !== undefined && typeof v !== 'boolean') fail(scope, p(key), `must be a boolean, got ${show(v)}`);
   }
   return {
-    props, ports, writablePaths, ephemeralStorage, terminal: { tty: opts.tty ?? false, stdin: opts.stdin ?? false }, role, shutdownDelaySeconds, sleepAction,
+    props, ports, writablePaths, memory: exactMemory, ephemeralStorage, terminal: { tty: opts.tty ?? false, stdin: opts.stdin ?? false }, role,
+    shutdownDelaySeconds, sleepAction,
   };
+}
+
+/** A size as cdk8s-plus renders whole mebibytes (`256Mi`, `1024Mi`), else exactly (`1536Ki`): the same bytes as before for every whole mebibyte. */
+function mebibytesOrExact(q: Quantity): string {
+  const mi = 1024n * 1024n * 1_000_000_000n;
+  return q.nanos % mi === 0n ? `${q.nanos / mi}Mi` : q.text;
 }
 
 /**
@@ -346,9 +392,12 @@ export function addContainer(scope: Construct, workload: kplus.AbstractPod, reso
   } else {
     container = role === ContainerRole.INIT ? workload.addInitContainer(resolved.props) : workload.addContainer(resolved.props);
   }
-  // ephemeral-storage through typed L1 quantities: cdk8s-plus-27 renders it only in whole gibibytes (64Mi throws)
-  patchContainer(workload, container, '/resources/requests/ephemeral-storage', k8s.Quantity.fromString(`${resolved.ephemeralStorage.requestMi}Mi`));
-  patchContainer(workload, container, '/resources/limits/ephemeral-storage', k8s.Quantity.fromString(`${resolved.ephemeralStorage.limitMi}Mi`));
+  // memory and ephemeral-storage through typed L1 quantities, exactly: cdk8s-plus-27 renders memory in whole
+  // mebibytes (1536Ki throws) and ephemeral storage in whole gibibytes (64Mi throws)
+  patchContainer(workload, container, '/resources/limits/memory', k8s.Quantity.fromString(resolved.memory.limit));
+  patchContainer(workload, container, '/resources/requests/memory', k8s.Quantity.fromString(resolved.memory.request));
+  patchContainer(workload, container, '/resources/requests/ephemeral-storage', k8s.Quantity.fromString(resolved.ephemeralStorage.request));
+  patchContainer(workload, container, '/resources/limits/ephemeral-storage', k8s.Quantity.fromString(resolved.ephemeralStorage.limit));
   // cdk8s-plus-27 has no tty/stdin
   if (resolved.terminal.tty) patchContainer(workload, container, '/tty', true);
   if (resolved.terminal.stdin) patchContainer(workload, container, '/stdin', true);

@@ -9,8 +9,9 @@
  */
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { AppIdentity, recommendedLabels } from '../core/labels';
-import { checkDnsSubdomain, checkInt, checkIntOrPercent, checkLabelValue, checkOneOf, fail, show } from '../internal/validate';
+import { AppIdentity, checkIdentity, nameLabelValue, recommendedLabels } from '../core/labels';
+import { installAppChecks } from '../internal/app-checks';
+import { checkDnsSubdomain, checkEnum, checkInt32, checkIntOrPercent, checkLabels, checkRecord, fail, show } from '../internal/validate';
 
 /** When unhealthy (running but not ready) pods may be evicted. */
 export enum UnhealthyPodEvictionPolicy {
@@ -61,8 +62,46 @@ export interface DisruptionBudgetProps extends DisruptionBudgetOptions {
   readonly identity?: AppIdentity;
 }
 
+/** The resolved budget: every default applied, every value validated. */
+export interface DisruptionBudgetPlan {
+  /** `metadata.name`. */
+  readonly name: string;
+  /** The labels selecting the pods. */
+  readonly selector: Record<string, string>;
+  /** `spec.minAvailable` (undefined when `maxUnavailable` is used). */
+  readonly minAvailable: number | string | undefined;
+  /** `spec.maxUnavailable` (undefined when `minAvailable` is used). */
+  readonly maxUnavailable: number | string | undefined;
+  /** `spec.unhealthyPodEvictionPolicy`. */
+  readonly unhealthyPodEvictionPolicy: UnhealthyPodEvictionPolicy;
+  /** The object's labels. */
+  readonly labels: Record<string, string>;
+}
+
+/** Validates the props of a {@link DisruptionBudget} and applies the defaults; creates nothing. */
+export function resolveDisruptionBudget(scope: Construct, id: string, props: DisruptionBudgetProps): DisruptionBudgetPlan {
+  checkRecord(scope, 'props', props);
+  const name = props.name ?? id;
+  checkDnsSubdomain(scope, 'name', name);
+  checkLabels(scope, 'selector', props.selector);
+  if (Object.keys(props.selector).length === 0) {
+    fail(scope, 'selector', 'must contain at least one label (an empty selector matches every pod of the namespace), got {}');
+  }
+  if (props.identity !== undefined) checkIdentity(scope, 'identity', props.identity);
+  const { min, max, policy } = validateDisruptionBudget(scope, props, props.replicas);
+  return {
+    name,
+    selector: { ...props.selector },
+    minAvailable: min,
+    maxUnavailable: max,
+    unhealthyPodEvictionPolicy: policy,
+    labels: recommendedLabels(props.identity ?? { name: nameLabelValue(name) }),
+  };
+}
+
 /**
- * A `policy/v1` PodDisruptionBudget with a stable name, validated so it can always allow a disruption.
+ * A `policy/v1` PodDisruptionBudget with a stable name, validated so it can always allow a disruption, and
+ * `unhealthyPodEvictionPolicy: AlwaysAllow` so a crash-looping pod never blocks a node drain.
  *
  * @example
  * new DisruptionBudget(this, 'api', { selector: selectorLabels({ name: 'api' }), maxUnavailable: 1, replicas: 3 });
@@ -74,28 +113,27 @@ export class DisruptionBudget extends Construct {
   public readonly minAvailable: number | string | undefined;
   /** The resolved `maxUnavailable` (undefined when `minAvailable` is used). */
   public readonly maxUnavailable: number | string | undefined;
+  /** The resolved eviction policy of unhealthy pods. */
+  public readonly unhealthyPodEvictionPolicy: UnhealthyPodEvictionPolicy;
   /** The L1 object: the escape hatch. */
   public readonly apiObject: k8s.KubePodDisruptionBudget;
 
   constructor(scope: Construct, id: string, props: DisruptionBudgetProps) {
     super(scope, id);
-    this.name = props.name ?? id;
-    checkDnsSubdomain(this, 'name', this.name);
-    if (Object.keys(props.selector).length === 0) {
-      fail(this, 'selector', 'must contain at least one label (an empty selector matches every pod of the namespace), got {}');
-    }
-    for (const [k, v] of Object.entries(props.selector)) checkLabelValue(this, `selector.${k}`, v);
-    const { min, max } = validateDisruptionBudget(this, props, props.replicas);
-    this.minAvailable = min;
-    this.maxUnavailable = max;
+    installAppChecks(this);
+    const plan = resolveDisruptionBudget(this, id, props);
+    this.name = plan.name;
+    this.minAvailable = plan.minAvailable;
+    this.maxUnavailable = plan.maxUnavailable;
+    this.unhealthyPodEvictionPolicy = plan.unhealthyPodEvictionPolicy;
 
     this.apiObject = new k8s.KubePodDisruptionBudget(this, 'Resource', {
-      metadata: { name: this.name, labels: recommendedLabels(props.identity ?? { name: this.name }) },
+      metadata: { name: plan.name, labels: plan.labels },
       spec: {
-        selector: { matchLabels: { ...props.selector } },
-        minAvailable: toIntOrString(min),
-        maxUnavailable: toIntOrString(max),
-        unhealthyPodEvictionPolicy: props.unhealthyPodEvictionPolicy,
+        selector: { matchLabels: plan.selector },
+        minAvailable: toIntOrString(plan.minAvailable),
+        maxUnavailable: toIntOrString(plan.maxUnavailable),
+        unhealthyPodEvictionPolicy: plan.unhealthyPodEvictionPolicy,
       },
     });
   }
@@ -116,15 +154,15 @@ export function validateDisruptionBudget(
   opts: DisruptionBudgetOptions,
   replicas: number | undefined,
   prop = '',
-): { min: number | string | undefined; max: number | string | undefined } {
+): { min: number | string | undefined; max: number | string | undefined; policy: UnhealthyPodEvictionPolicy } {
   const p = (s: string) => (prop ? `${prop}.${s}` : s);
+  if (prop) checkRecord(scope, prop, opts);
   if (opts.minAvailable !== undefined && opts.maxUnavailable !== undefined) {
     fail(scope, p('minAvailable'), `must not be set together with 'maxUnavailable' (set one of them), got minAvailable ${show(opts.minAvailable)} and maxUnavailable ${show(opts.maxUnavailable)}`);
   }
-  if (opts.unhealthyPodEvictionPolicy !== undefined) {
-    checkOneOf(scope, p('unhealthyPodEvictionPolicy'), opts.unhealthyPodEvictionPolicy, Object.values(UnhealthyPodEvictionPolicy));
-  }
-  if (replicas !== undefined) checkInt(scope, p('replicas'), replicas, { min: 0 });
+  const policy = opts.unhealthyPodEvictionPolicy ?? UnhealthyPodEvictionPolicy.ALWAYS_ALLOW;
+  checkEnum(scope, p('unhealthyPodEvictionPolicy'), policy, UnhealthyPodEvictionPolicy);
+  if (replicas !== undefined) checkInt32(scope, p('replicas'), replicas, { min: 0 });
   const n = replicas ?? 0;
   if (opts.minAvailable !== undefined) {
     const v = checkIntOrPercent(scope, p('minAvailable'), opts.minAvailable);
@@ -135,12 +173,12 @@ export function validateDisruptionBudget(
     if (n > 0 && needed >= n) {
       fail(scope, p('minAvailable'), `must be lower than the ${n} replica(s) so at least one pod can be disrupted, got ${show(opts.minAvailable)}${v.percent ? ` (${needed} pod(s), rounded up)` : ''}; lower it, add replicas or use 'maxUnavailable'`);
     }
-    return { min: opts.minAvailable, max: undefined };
+    return { min: opts.minAvailable, max: undefined, policy };
   }
   const max = opts.maxUnavailable ?? 1;
   const v = checkIntOrPercent(scope, p('maxUnavailable'), max);
   if (v.value === 0) {
     fail(scope, p('maxUnavailable'), `must be at least 1 or 1% (0 never allows a disruption: node drains would block forever), got ${show(max)}`);
   }
-  return { min: undefined, max };
+  return { min: undefined, max, policy };
 }

@@ -32,7 +32,7 @@ import * as k8s from '../../imports/k8s';
 import { renderPodSpec, renderStatefulSetUpdateStrategy } from '../internal/compat';
 import { resolveSeconds } from '../internal/duration';
 import {
-  addEnvVariable, applyObjectMetadata, checkAnnotations, checkExtraLabels, createServiceAccount, disruptionBudgetOptions, resolveIdentity,
+  addEnvVariable, applyObjectMetadata, checkExtraLabels, createServiceAccount, disruptionBudgetOptions, resolveIdentity,
   resolveWorkloadMetadata,
 } from './app-workload';
 import { PodTemplateMetadataProps, WorkloadMetadataProps } from './types';
@@ -46,7 +46,7 @@ import { InitContainerOptions } from './container';
 import { AppService, AppServiceOptions, PodPort, ServiceProtocol } from '../network/service';
 import { NetworkPeer, NetworkPolicy, NetworkPort, NetworkProtocol } from '../network/network-policy';
 import { StorageClassRef, StorageSize, checkAccessModes, dependOnClass, storageClassName, storageQuantity } from '../storage/storage';
-import { checkDnsLabel, checkInt, checkOneOf, fail, show } from '../internal/validate';
+import { checkAnnotations, checkArray, checkDnsLabel, checkInt, checkOneOf, checkRecord, fail, show } from '../internal/validate';
 import {
   BackendPort, ConnectOptions, Connection, IBackend, IConsumer, ServiceEndpoint, connect, namespaceOf,
 } from '../network/wiring';
@@ -591,7 +591,9 @@ export function resolveStatefulDatabase(scope: IConstruct, props: StatefulDataba
   const revisionHistoryLimit = props.revisionHistoryLimit ?? 10;
   checkInt(scope, 'revisionHistoryLimit', revisionHistoryLimit, { min: 0 });
 
+  if (props.ports !== undefined) checkArray(scope, 'ports', props.ports); // null is refused, never taken for none
   const ports = props.ports ?? [];
+  ports.forEach((p, i) => checkRecord(scope, `ports[${i}]`, p as unknown));
   if (ports.length === 0) fail(scope, 'ports', 'must contain at least one port (the governing Service and the per-pod DNS names need one), got []');
   const podPorts = ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol ?? ServiceProtocol.TCP }));
 
@@ -611,7 +613,9 @@ export function resolveStatefulDatabase(scope: IConstruct, props: StatefulDataba
   });
   const podVolumes = [...container.writablePaths.map(volumeNameForPath), ...(props.volumes ?? []).map((v) => v.volume.name)];
   const known: string[] = [];
+  if (props.volumeClaimTemplates !== undefined) checkArray(scope, 'volumeClaimTemplates', props.volumeClaimTemplates);
   const templates = (props.volumeClaimTemplates ?? []).map((t, i) => {
+    checkRecord(scope, `volumeClaimTemplates[${i}]`, t as unknown);
     const resolved = resolveTemplate(scope, t, `volumeClaimTemplates[${i}]`, known, podVolumes, paths);
     known.push(t.name);
     return { resolved, storageClass: t.storageClass };

@@ -33,7 +33,7 @@ import { AppIngress, AppIngressOptions } from '../network/ingress';
 import { AppIdentity, AppIdentityProps, versionFromImage } from '../core/labels';
 import { PodSecurityOptions, ResolvedPodSecurity, resolvePodSecurity } from '../security/pod-security';
 import { AppService, ServiceType } from '../network/service';
-import { checkDnsLabel, checkInt, checkLabelKey, checkOneOf, checkUnique, fail, show } from '../internal/validate';
+import { checkDnsLabel, checkInt, checkInt32, checkLabelKey, checkOneOf, checkUnique, fail, show } from '../internal/validate';
 
 /** Autoscaling of a WebApp by a `autoscaling/v2` HorizontalPodAutoscaler. */
 export interface WebAppAutoscalingOptions {
@@ -221,7 +221,7 @@ export function resolveWebApp(scope: IConstruct, props: WebAppProps): WebAppPlan
   if (props.autoscaling && props.replicas !== undefined) {
     fail(scope, 'replicas', `must not be set together with 'autoscaling' (the HorizontalPodAutoscaler owns the replica count), got ${props.replicas}`);
   }
-  if (props.replicas !== undefined) checkInt(scope, 'replicas', props.replicas, { min: 0 });
+  if (props.replicas !== undefined) checkInt32(scope, 'replicas', props.replicas, { min: 0 });
   const replicas = props.autoscaling ? undefined : props.replicas ?? 2;
   const minReplicas = props.autoscaling ? resolveAutoscaling(scope, props.autoscaling) : undefined;
 

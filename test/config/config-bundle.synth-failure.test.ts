@@ -103,7 +103,9 @@ describe.each([
     expect(r.stderr).toContain('left untouched');
     expect(tree(outdir)).toEqual(before);
     expect(fs.statSync(outdir).ino).toBe(inodeBefore);
-    expect(fs.readdirSync(parent)).toEqual(['dist']); // no staging directory left behind
+    expect(fs.readdirSync(parent).sort()).toEqual(['.dist.kubecraft', 'dist']);
+    // no staging directory left behind: only the ignore file and the published version(s)
+    expect(fs.readdirSync(path.join(parent, '.dist.kubecraft')).filter((f) => !f.startsWith('v-'))).toEqual(['.gitignore']);
   });
 
   test('a failed first synth creates no output directory', () => {
@@ -111,7 +113,8 @@ describe.each([
     const r = run(path.join(parent, 'dist'));
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`environment variable ${VAR} is not set`);
-    expect(fs.readdirSync(parent)).toEqual([]);
+    expect(fs.existsSync(path.join(parent, 'dist'))).toBe(false);
+    expect(fs.readdirSync(path.join(parent, '.dist.kubecraft'))).toEqual(['.gitignore']);
   });
 });
 

@@ -135,7 +135,7 @@ describe('ConfigBundle: ConfigMap', () => {
 
   test.each<[string, Partial<ConfigBundleProps>, string]>([
     ['a bad label value', { labels: { chapter: 'not ok' } }, `'labels["chapter"]' must be a valid label value`],
-    ['a bad annotation key', { annotations: { 'bad key': 'x' } }, `'annotations' must be a valid label key`],
+    ['a bad annotation key', { annotations: { 'bad key': 'x' } }, `'annotations' must have qualified-name keys`],
   ])('rejects %s', (_what, props, message) => {
     expect(() => bundle({ name: 'api', data: { A: '1' }, ...props })).toThrow(`test/Config: ${message}`);
   });
@@ -566,12 +566,12 @@ describe('ConfigBundle: checksum', () => {
     const chart = testChart();
     const b = new ConfigBundle(chart, 'Config', { name: 'api', data: { A: '1' }, secret: BundleSecret.opaque({ S: SecretSource.fromEnv(v.name) }) });
     b.configMap?.addData('B', '2');
-    expect(() => synthAll(chart)).toThrow(/\[test\/Config\] 'checksum' the ConfigMap\/Secret content changed after the bundle was built/);
+    expect(() => synthAll(chart)).toThrow(/\[test\/Config\] test\/Config: 'checksum' must describe what the bundle emits, got ConfigMap\/Secret content that changed after the bundle was built/);
 
     const chart2 = testChart();
     const b2 = new ConfigBundle(chart2, 'Config', { name: 'api', secret: BundleSecret.opaque({ S: SecretSource.fromEnv(v.name) }) });
     ApiObject.of(b2.secretObject as ApiObject).addJsonPatch(JsonPatch.add('/data/T', 'eA=='));
-    expect(() => synthAll(chart2)).toThrow(/'checksum' the ConfigMap\/Secret content changed/);
+    expect(() => synthAll(chart2)).toThrow(/test\/Config: 'checksum' must describe what the bundle emits, got ConfigMap\/Secret content that changed/);
   });
 });
 
@@ -728,5 +728,49 @@ describe('ConfigBundle: bad input', () => {
     expect(() => onlyConfig.secretVolume()).toThrow("test/OnlyConfig: 'secretVolume' needs a Secret");
     expect(() => onlyConfig.configVolume({ name: 'cfg-config', defaultMode: 0o400 }) && onlyConfig.configVolume())
       .toThrow(/'configVolume.name' "cfg-config" is already used by a volume of this bundle with other options/);
+  });
+});
+
+describe('ConfigBundle input checks (JavaScript callers)', () => {
+  const bundle = (props: Partial<ConfigBundleProps>) => () => new ConfigBundle(testChart(), 'b', { name: 'api', data: { a: '1' }, ...props });
+  test.each([
+    ['data given as a string (never keys "0", "1", ...)', { data: 'LOG_LEVEL=info' as unknown as Record<string, string> }, 'test/b: \'data\' must be an object of key-value pairs, got "LOG_LEVEL=info"'],
+    ['a numeric data value', { data: { PORT: 8080 as unknown as string } }, 'test/b: \'data.PORT\' must be a string, got 8080'],
+    ['files given as an array', { files: ['a.txt'] as unknown as Record<string, string> }, 'test/b: \'files\' must be an object of key-value pairs, got ["a.txt"]'],
+    ['a string immutable', { immutable: 'yes' as unknown as boolean }, 'test/b: \'immutable\' must be true or false, got "yes"'],
+    ['secret values given as a string', { secret: BundleSecret.opaque('x' as unknown as Record<string, SecretSource>) }, 'test/b: \'secret\' must be an object of key-value pairs, got "x"'],
+    ['an existing Secret with keys given as a string', { secret: BundleSecret.existing('creds', { keys: 'DB_PASSWORD' as unknown as string[] }) }, 'test/b: \'secret.keys\' must be an array of strings, got "DB_PASSWORD"'],
+    ['an identity name above 63 characters', { identity: { name: 'a'.repeat(64) } }, /^test\/b: 'identity.name' must be at most 63 characters/],
+  ])('refuses %s', (_n, props, message) => {
+    expect(bundle(props as Partial<ConfigBundleProps>)).toThrow(typeof message === 'string' ? new Error(message) : message);
+  });
+
+  test('a key whose value is empty is emitted (cdk8s-plus alone would drop data whose values are all empty)', () => {
+    const chart = testChart();
+    new ConfigBundle(chart, 'b', { name: 'api', data: { FEATURE_FLAG: '' } });
+    expect(find(synthAll(chart), 'ConfigMap', 'api-config').data).toEqual({ FEATURE_FLAG: '' });
+  });
+
+  test('a bundle name longer than a label value allows is cut in its labels only', () => {
+    const chart = testChart();
+    const name = `${'a'.repeat(70)}.config`;
+    new ConfigBundle(chart, 'b', { name, data: { a: '1' } });
+    const cm = find(synthAll(chart), 'ConfigMap', `${name}-config`);
+    expect(cm.metadata.labels['app.kubernetes.io/name']).toBe('a'.repeat(63));
+  });
+
+  test('consumption helpers refuse wrong argument types', () => {
+    const b = new ConfigBundle(testChart(), 'b', { name: 'api', data: { a: '1' } });
+    expect(() => b.envFrom({ prefix: '1BAD' })).toThrow(/^test\/b: 'envFrom.prefix' must only contain valid environment variable names/);
+    expect(() => b.configVolume({ keys: 'a' as unknown as string[] })).toThrow(new Error('test/b: \'configVolume.keys\' must be an array of strings, got "a"'));
+    expect(() => b.annotate('web' as unknown as kplus.Deployment)).toThrow(new Error('test/b: \'annotate\' must be given a cdk8s-plus workload or something with addPodAnnotation (WebApp, BlueGreenDeployment, StatefulDatabase), got "web"'));
+    expect(() => b.applyTo({} as kplus.Deployment)).toThrow(new Error('test/b: \'applyTo\' must be a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job, Pod), got {}'));
+  });
+
+  test('a secret source with options of the wrong type', () => {
+    expect(() => new ConfigBundle(testChart(), 'b', { name: 'api', secret: BundleSecret.opaque({ A: SecretSource.fromEnv('HOME', { generate: 'yes' as unknown as boolean }) }) }))
+      .toThrow(new Error('test/b: \'secret.A.generate\' must be true or false, got "yes"'));
+    expect(() => new ConfigBundle(testChart(), 'b', { name: 'api', secret: BundleSecret.opaque({ A: SecretSource.fromFile(42 as unknown as string) }) }))
+      .toThrow(new Error('test/b: \'secret.A.file\' must be a string, got 42'));
   });
 });

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Lazy, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
-import { KubecraftApp } from '../../lib/core/app';
+import { KubecraftApp, KubecraftAppProps } from '../../lib/core/app';
 
 /** Every file under `dir`, relative path -> content. */
 function readTree(dir: string): Record<string, string> {
@@ -122,7 +122,10 @@ describe('KubecraftApp', () => {
     app.synth();
 
     expect(fs.readdirSync(outdir)).toEqual(['web.k8s.yaml']);
-    expect(fs.readdirSync(tmp)).toEqual(['dist']); // no temporary directory left behind
+    expect(fs.readdirSync(tmp).sort()).toEqual(['.dist.kubecraft', 'dist']);
+    // dist is a link to the latest version; the plain directory it was is gone; no staging directory is left
+    expect(fs.lstatSync(outdir).isSymbolicLink()).toBe(true);
+    expect(fs.readdirSync(path.join(tmp, '.dist.kubecraft')).filter((f) => !f.startsWith('v-')).sort()).toEqual(['.gitignore']);
   });
 
   test('leaves the previous output untouched when synth fails', () => {
@@ -142,7 +145,8 @@ describe('KubecraftApp', () => {
     expect(() => second.synth()).toThrow(/cannot render b/);
 
     expect(readTree(outdir)).toEqual(before);
-    expect(fs.readdirSync(tmp)).toEqual(['dist']);
+    expect(fs.readdirSync(tmp).sort()).toEqual(['.dist.kubecraft', 'dist']);
+    expect(fs.readdirSync(path.join(tmp, '.dist.kubecraft')).filter((f) => !f.startsWith('v-')).sort()).toEqual(['.gitignore']);
   });
 
   test('creates a missing output directory and its parents', () => {
@@ -203,5 +207,16 @@ describe('KubecraftApp', () => {
     app.synth();
     const metadata = JSON.parse(fs.readFileSync(path.join(tmp, 'dist', 'construct-metadata.json'), 'utf8'));
     expect(metadata).toEqual({ version: '1.0.0', resources: { 'web-config': { path: 'web/web-config' } } });
+  });
+});
+
+describe('KubecraftApp props (JavaScript callers)', () => {
+  test.each([
+    [{ outdir: 5 }, "<root>: 'outdir' must be a string, got 5"],
+    [{ outdir: '' }, '<root>: \'outdir\' must not be empty, got ""'],
+    [{ recordConstructMetadata: 'yes' }, '<root>: \'recordConstructMetadata\' must be true or false, got "yes"'],
+    [{ yamlOutputType: 7 }, "<root>: 'yamlOutputType' must be one of 0, 1, 2, 3, got 7"],
+  ])('%j is refused', (props, message) => {
+    expect(() => new KubecraftApp(props as unknown as KubecraftAppProps)).toThrow(new Error(message));
   });
 });

@@ -7,7 +7,7 @@ import { ApiObject, App, Chart, Cron, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  dictionaryChildTablesInstalled, dropPodAddressLabel, extendRenderedSpec, installDictionaryChildTables, patchContainer,
+  dictionaryChildTablesInstalled, dropPodAddressLabel, extendRenderedSpec, installDictionaryChildTables, keepEmptyConfigMapValues, patchContainer,
   patchRenderedContainer, podSpecPath, probeWithDefaultPort, renderPodSpec, renderProbe, renderStatefulSetUpdateStrategy, volumeFromSource,
 } from '../../lib/internal/compat';
 import { find, podSpecOf, testChart } from '../util';
@@ -220,3 +220,16 @@ describe('compat: installDictionaryChildTables (constructs private Node.addChild
 });
 
 class MarkerApp extends App {}
+
+describe('compat: keepEmptyConfigMapValues (ConfigMap private synthesizeData)', () => {
+  test('cdk8s-plus still drops data whose values are all empty (the reason the function exists); kept with it, additions too', () => {
+    const chart = testChart();
+    new kplus.ConfigMap(chart, 'plain', { metadata: { name: 'plain' }, data: { FLAG: '' } });
+    const kept = new kplus.ConfigMap(chart, 'kept', { metadata: { name: 'kept' }, data: { FLAG: '' } });
+    keepEmptyConfigMapValues(kept);
+    kept.addData('LATER', 'x');
+    const out = Testing.synth(chart);
+    expect(out.find((o) => o.metadata.name === 'plain')?.data).toBeUndefined();
+    expect(out.find((o) => o.metadata.name === 'kept')?.data).toEqual({ FLAG: '', LATER: 'x' });
+  });
+});

@@ -5,6 +5,7 @@ import {
   checkConfigKey, checkDnsLabel, checkDnsSubdomain, checkImage, checkInt, checkIntOrPercent, checkLabelKey, checkLabels, checkLabelValue, checkNodePort, checkOneOf,
   checkPort, checkPortName, checkPositiveQuantity, checkUnique, cpuCores, fail, parseQuantity, show,
 } from '../../lib/internal/validate';
+import * as validate from '../../lib/internal/validate';
 import { testChart } from '../util';
 
 /** A construct at path `test/web` (chart `test`, child `web`). */
@@ -408,5 +409,50 @@ describe('every check names the construct path of its scope', () => {
   test('a nested construct', () => {
     const deep = new Construct(new Construct(testChart(null, 'prod'), 'shop'), 'api');
     expect(() => checkPort(deep, 'port', 0)).toThrow(shape('port', '0', 'prod/shop/api'));
+  });
+});
+
+describe('run-time type guards (plain JavaScript callers)', () => {
+  const v = () => validate;
+  test('checkString, checkBoolean and checkInt32', () => {
+    expect(messageOf(() => v().checkString(scope(), 'name', 5))).toBe("test/web: 'name' must be a string, got 5");
+    expect(messageOf(() => v().checkString(scope(), 'name', ' ', { nonEmpty: true }))).toBe('test/web: \'name\' must not be empty, got " "');
+    expect(messageOf(() => v().checkBoolean(scope(), 'immutable', 'yes'))).toBe('test/web: \'immutable\' must be true or false, got "yes"');
+    expect(messageOf(() => v().checkInt32(scope(), 'replicas', 2 ** 31, { min: 0 }))).toBe("test/web: 'replicas' must be at most 2147483647 (an int32), got 2147483648");
+    expect(() => v().checkInt32(scope(), 'replicas', 2 ** 31 - 1, { min: 0 })).not.toThrow();
+  });
+
+  test('a string is never taken for an array or a record (no "0", "1", ... keys, no split command)', () => {
+    expect(messageOf(() => v().checkStringArray(scope(), 'command', 'sh -c true'))).toBe('test/web: \'command\' must be an array of strings, got "sh -c true"');
+    expect(messageOf(() => v().checkStringArray(scope(), 'command', ['sh', 1]))).toBe("test/web: 'command[1]' must be a string, got 1");
+    expect(messageOf(() => v().checkRecordOfStrings(scope(), 'data', 'abc'))).toBe('test/web: \'data\' must be an object of key-value pairs, got "abc"');
+    expect(messageOf(() => v().checkRecordOfStrings(scope(), 'env', { PORT: 8080 }))).toBe('test/web: \'env["PORT"]\' must be a string, got 8080');
+    expect(messageOf(() => v().checkRecord(scope(), 'labels', new Map()))).toBe("test/web: 'labels' must be an object of key-value pairs, got {}");
+    expect(messageOf(() => v().checkRecord(scope(), 'labels', null))).toBe("test/web: 'labels' must be an object of key-value pairs, got null");
+    expect(messageOf(() => checkLabels(scope(), 'labels', 'ab' as unknown as Record<string, string>))).toBe('test/web: \'labels\' must be an object of key-value pairs, got "ab"');
+    expect(messageOf(() => v().checkArray(scope(), 'ports', null))).toBe("test/web: 'ports' must be an array, got null");
+    expect(messageOf(() => v().checkArray(scope(), 'ports', [], { nonEmpty: true }))).toBe("test/web: 'ports' must contain at least one element, got []");
+  });
+
+  test('checkEnum, checkFunction and checkInstance', () => {
+    enum Mode { A = 'Filesystem', B = 'Block' }
+    expect(messageOf(() => v().checkEnum(scope(), 'volumeMode', 'Disk', Mode))).toBe('test/web: \'volumeMode\' must be one of Filesystem, Block, got "Disk"');
+    expect(messageOf(() => v().checkFunction(scope(), 'produce', 1))).toBe("test/web: 'produce' must be a function, got 1");
+    expect(messageOf(() => v().checkInstance(scope(), 'peer', {}, Map, 'a Map'))).toBe("test/web: 'peer' must be a Map, got {}");
+  });
+
+  test('checkAnnotations: qualified-name keys (compared in lowercase) and 256 KiB in total', () => {
+    expect(() => v().checkAnnotations(scope(), 'annotations', { 'Example.COM/Key': 'x', a: '' })).not.toThrow();
+    expect(messageOf(() => v().checkAnnotations(scope(), 'annotations', { 'bad key': 'x' }))).toBe(
+      "test/web: 'annotations' must have qualified-name keys (an optional DNS subdomain prefix and '/', then at most 63 alphanumerics, '-', '_' or '.', starting and ending alphanumeric), got \"bad key\"");
+    expect(messageOf(() => v().checkAnnotations(scope(), 'annotations', { a: 'x'.repeat(256 * 1024) }))).toBe(
+      "test/web: 'annotations' must hold at most 256 KiB (262144 bytes of keys and values), got 262145 bytes");
+    expect(messageOf(() => v().checkAnnotations(scope(), 'annotations', { a: 1 }))).toBe('test/web: \'annotations["a"]\' must be a string, got 1');
+  });
+
+  test('checkNameAsLabelValue: a name that is also app.kubernetes.io/name allows 63 characters', () => {
+    expect(() => v().checkNameAsLabelValue(scope(), 'name', 'a'.repeat(63), 'app.kubernetes.io/name')).not.toThrow();
+    expect(messageOf(() => v().checkNameAsLabelValue(scope(), 'name', 'a'.repeat(64), 'app.kubernetes.io/name'))).toBe(
+      `test/web: 'name' must be at most 63 characters (it is also the value of the label app.kubernetes.io/name, which allows 63), got "${'a'.repeat(64)}" (64 characters)`);
   });
 });

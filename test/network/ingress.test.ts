@@ -55,3 +55,39 @@ describe('AppIngress', () => {
     expect(() => new AppIngress(chart, 'Ingress', { service, ...props })).toThrow(err);
   });
 });
+
+describe('AppIngress input checks', () => {
+  const ingress = (props: Partial<AppIngressProps>) => () => {
+    const { chart, service } = setup();
+    return new AppIngress(chart, 'Ingress', { service, ...props });
+  };
+  test.each([
+    ['an IPv4 address as host', { host: '10.0.0.1' }, 'test/Ingress: \'host\' must be a DNS name, not an IP address (an Ingress rule matches the Host header by name), got "10.0.0.1"'],
+    ['an IPv6 address as host', { host: '::1' }, 'test/Ingress: \'host\' must be a DNS name, not an IP address (an Ingress rule matches the Host header by name), got "::1"'],
+    ['an uppercase host', { host: 'Shop.Example.com' }, /^test\/Ingress: 'host' must be a DNS-1123 subdomain .*got "Shop.Example.com"$/],
+    ['a Prefix path with //', { paths: [{ path: '/api//v1' }] }, 'test/Ingress: \'paths[0].path\' must not contain "//" (an Prefix path is matched literally; the API server refuses it), got "/api//v1"'],
+    ['an Exact path ending in /..', { paths: [{ path: '/a/..', pathType: IngressPathType.EXACT }] }, 'test/Ingress: \'paths[0].path\' must not contain "/.." (an Exact path is matched literally; the API server refuses it), got "/a/.."'],
+    ['an invalid annotation key', { annotations: { 'nginx.ingress.kubernetes.io/rewrite target': '/' } }, /^test\/Ingress: 'annotations' must have qualified-name keys .*got "nginx.ingress.kubernetes.io\/rewrite target"$/],
+    ['a non-string annotation value (JavaScript)', { annotations: { a: true as unknown as string } }, 'test/Ingress: \'annotations["a"]\' must be a string, got true'],
+    ['paths given as an object (JavaScript)', { paths: { path: '/' } as unknown as [] }, 'test/Ingress: \'paths\' must be an array, got {"path":"/"}'],
+    ['a path that is not a string (JavaScript)', { paths: [{ path: 5 as unknown as string }] }, 'test/Ingress: \'paths[0].path\' must be an absolute path starting with \'/\', got 5'],
+  ])('refuses %s', (_n, props, message) => {
+    expect(ingress(props as Partial<AppIngressProps>)).toThrow(typeof message === 'string' ? new Error(message) : message);
+  });
+
+  test('a service that is not an AppService (JavaScript)', () => {
+    expect(() => new AppIngress(testChart(), 'Ingress', { service: { name: 'web' } as unknown as AppService })).toThrow(new Error('test/Ingress: \'service\' must be an AppService (e.g. a WebApp\'s service), got {"name":"web"}'));
+  });
+
+  test('ImplementationSpecific paths may hold regexes; wildcard hosts pass', () => {
+    expect(ingress({ host: '*.example.com', paths: [{ path: '/api/(.*)', pathType: IngressPathType.IMPLEMENTATION_SPECIFIC }] })).not.toThrow();
+  });
+});
+
+test('AppIngress: a name longer than a label value allows is kept and cut to 63 in its default labels', () => {
+  const { chart, service } = setup();
+  const name = `${'a'.repeat(64)}.example`;
+  new AppIngress(chart, 'Ingress', { service, name });
+  const m = find(synthAll(chart), 'Ingress', name);
+  expect(m.metadata.labels['app.kubernetes.io/name']).toBe('a'.repeat(63));
+});

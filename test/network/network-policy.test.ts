@@ -4,6 +4,8 @@ import { Namespace } from '../../lib/security/namespace';
 import {
   NetworkPeer,
   NetworkPolicy,
+  NetworkPolicyProps,
+  NetworkPolicyRule,
   NetworkPort,
   NetworkProtocol,
   PolicyType,
@@ -292,5 +294,40 @@ describe('a wired web -> api -> db app', () => {
       .toEqual({ egress: ['web-to-db-data'], ingress: ['db-from-web-dev'] });
     expect(allowingPolicies(policies, { namespace: 'data', labels: sel('web') }, { namespace: 'data', labels: sel('db') }))
       .toEqual({ egress: [], ingress: [] });
+  });
+});
+
+describe('NetworkPolicy input checks (Kubernetes rules, JavaScript callers)', () => {
+  const policy = (props: Partial<NetworkPolicyProps>) => () => new NetworkPolicy(testChart(), 'p', { podSelector: {}, policyTypes: [PolicyType.INGRESS], ...props });
+  test.each([
+    ['an ipBlock except outside its cidr', { ingress: [{ peers: [NetworkPeer.ipBlock('10.0.0.0/8', ['192.168.0.0/16'])] }] },
+      'test/p: \'ingress[0].peers[0].ipBlock.except[0]\' must be a strict subset of the block\'s cidr "10.0.0.0/8" (same IP family, inside it, a longer prefix), got "192.168.0.0/16"'],
+    ['an ipBlock except equal to its cidr', { ingress: [{ peers: [NetworkPeer.ipBlock('10.0.0.0/8', ['10.0.0.0/8'])] }] },
+      'test/p: \'ingress[0].peers[0].ipBlock.except[0]\' must be a strict subset of the block\'s cidr "10.0.0.0/8" (same IP family, inside it, a longer prefix), got "10.0.0.0/8"'],
+    ['an IPv6 except of an IPv4 block', { egress: [{ peers: [NetworkPeer.ipBlock('0.0.0.0/0', ['::/64'])] }] },
+      'test/p: \'egress[0].peers[0].ipBlock.except[0]\' must be a strict subset of the block\'s cidr "0.0.0.0/0" (same IP family, inside it, a longer prefix), got "::/64"'],
+    ['a CIDR with a bad octet', { ingress: [{ peers: [NetworkPeer.ipBlock('10.0.0.300/8')] }] },
+      'test/p: \'ingress[0].peers[0].ipBlock.cidr\' must be an IPv4 or IPv6 CIDR such as "10.0.0.0/8", got "10.0.0.300/8"'],
+    ['an invalid label key in a peer', { ingress: [{ peers: [NetworkPeer.pods({ 'a b': 'x' })] }] },
+      'test/p: \'ingress[0].peers[0].podSelector\' must be a valid label key (an optional DNS subdomain prefix and \'/\', then at most 63 alphanumerics, \'-\', \'_\' or \'.\', starting and ending alphanumeric), got "a b"'],
+    ['peer labels given as a string (JavaScript)', { ingress: [{ peers: [NetworkPeer.pods('app=web' as unknown as Record<string, string>)] }] },
+      'test/p: \'ingress[0].peers[0].podSelector\' must be an object of key-value pairs, got "app=web"'],
+    ['a peer that is not a NetworkPeer (JavaScript)', { ingress: [{ peers: [{ podSelector: {} } as unknown as NetworkPeer] }] },
+      'test/p: \'ingress[0].peers[0]\' must be a NetworkPeer (NetworkPeer.pods(), .namespaces(), .ipBlock(), ...), got {"podSelector":{}}'],
+    ['a port number given as a string (JavaScript)', { ingress: [{ peers: [NetworkPeer.anywhere()], ports: [NetworkPort.tcp('80' as unknown as number)] }] },
+      'test/p: \'ingress[0].ports[0].port\' must be a port number between 1 and 65535, got "80"'],
+    ['a port that is not a NetworkPort (JavaScript)', { ingress: [{ peers: [NetworkPeer.anywhere()], ports: [80 as unknown as NetworkPort] }] },
+      'test/p: \'ingress[0].ports[0]\' must be a NetworkPort (NetworkPort.tcp(), .udp(), .named(), ...), got 80'],
+    ['a port twice', { ingress: [{ peers: [NetworkPeer.anywhere()], ports: [NetworkPort.tcp(80), NetworkPort.tcp(80)] }] },
+      'test/p: \'ingress[0].ports\' must not contain duplicates, got "80/TCP" twice'],
+    ['a policy type twice', { policyTypes: [PolicyType.INGRESS, PolicyType.INGRESS] }, 'test/p: \'policyTypes\' must not contain duplicates, got "Ingress" twice'],
+    ['ingress given as an object (JavaScript)', { ingress: { peers: [] } as unknown as NetworkPolicyRule[] }, 'test/p: \'ingress\' must be an array, got {"peers":[]}'],
+    ['invalid object labels', { labels: { team: 'a b' } }, /^test\/p: 'labels\["team"\]' must be a valid label value/],
+  ])('refuses %s', (_n, props, message) => {
+    expect(policy(props as Partial<NetworkPolicyProps>)).toThrow(typeof message === 'string' ? new Error(message) : message);
+  });
+
+  test('an IPv6 except inside an IPv6 block passes', () => {
+    expect(policy({ ingress: [{ peers: [NetworkPeer.ipBlock('2001:db8::/32', ['2001:db8:1::/48'])] }] })).not.toThrow();
   });
 });

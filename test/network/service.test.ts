@@ -149,12 +149,12 @@ describe('AppService', () => {
       ['an affinity timeout above a day', { sessionAffinity: SessionAffinity.CLIENT_IP, sessionAffinityTimeoutSeconds: 86401, ports: [{ port: 80 }] }, /'sessionAffinityTimeoutSeconds' must be between 1 and 86400, got 86401/],
       ['two families with SingleStack', { ipFamilyPolicy: IpFamilyPolicy.SINGLE_STACK, ipFamilies: [IpFamily.IPV4, IpFamily.IPV6], ports: [{ port: 80 }] }, /'ipFamilies' must contain one family with ipFamilyPolicy SingleStack/],
       ['a repeated family', { ipFamilyPolicy: IpFamilyPolicy.PREFER_DUAL_STACK, ipFamilies: [IpFamily.IPV4, IpFamily.IPV4], ports: [{ port: 80 }] }, /'ipFamilies' must not repeat a family/],
-      ['an invalid selector value', { selector: { app: 'not valid!' }, ports: [{ port: 80 }] }, /'selector\.app' must be a valid label value/],
+      ['an invalid selector value', { selector: { app: 'not valid!' }, ports: [{ port: 80 }] }, /'selector\["app"\]' must be a valid label value/],
       ['an unknown type', { type: 'ExternalName' as ServiceType, ports: [{ port: 80 }] }, /^test\/api: 'type' must be one of ClusterIP, NodePort, LoadBalancer, got "ExternalName"$/],
       ['an unknown protocol', { ports: [{ port: 80, protocol: 'HTTP' as ServiceProtocol }] }, /'ports\[0\]\.protocol' must be one of TCP, UDP, SCTP, got "HTTP"/],
       ['three families', { ipFamilyPolicy: IpFamilyPolicy.REQUIRE_DUAL_STACK, ipFamilies: [IpFamily.IPV4, IpFamily.IPV6, IpFamily.IPV4], ports: [{ port: 80 }] }, /'ipFamilies' must contain at most two families/],
       ['two families without a policy', { ipFamilies: [IpFamily.IPV4, IpFamily.IPV6], ports: [{ port: 80 }] }, /'ipFamilyPolicy' must be PreferDualStack or RequireDualStack when two ipFamilies are given, got undefined/],
-      ['an invalid extra label value', { labels: { team: 'a b' }, ports: [{ port: 80 }] }, /'labels\.team' must be a valid label value.*got "a b"/],
+      ['an invalid extra label value', { labels: { team: 'a b' }, ports: [{ port: 80 }] }, /'labels\["team"\]' must be a valid label value.*got "a b"/],
     ];
     test.each(bad)('%s', (_name, props, err) => {
       expect(() => new AppService(testChart(), 'api', props)).toThrow(err);

@@ -2,9 +2,12 @@ import { Chart, Testing } from 'cdk8s';
 import { AppPod } from '../../lib/workload/pods';
 import { ServiceProtocol } from '../../lib/network/service';
 import { dnsWaitInitContainer } from '../../lib/workload/dns-wait';
-import { CLUSTER_DOMAIN_CONTEXT, DEFAULT_CLUSTER_DOMAIN, ServiceEndpoint, clusterDomainOf, connect, connectionsOf } from '../../lib/network/wiring';
+import {
+  CLUSTER_DOMAIN_CONTEXT, ConnectOptions, DEFAULT_CLUSTER_DOMAIN, IBackend, ServiceEndpoint, clusterDomainOf, connect, connectionsOf,
+} from '../../lib/network/wiring';
+import { WebApp } from '../../lib/workload/web-app';
 import { FixtureBackend } from '../backend-fixture';
-import { Manifest, allOf, find, podSpecOf, synthAll } from '../util';
+import { Manifest, allOf, find, podSpecOf, synthAll, testChart } from '../util';
 
 const PORTS = [
   { name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' },
@@ -291,7 +294,7 @@ describe('connect', () => {
     const [dev] = charts('dev');
     const api = new FixtureBackend(dev, 'api');
     const web = new AppPod(dev, 'web', { image: 'nginx:1.27.3' });
-    expect(() => web.connectTo(api, { portName: 'grpc' })).toThrow(/service api: no port named "grpc" \(ports: http\)/);
+    expect(() => web.connectTo(api, { portName: 'grpc' })).toThrow(/^dev\/web: 'connectTo.portName' must name a port of dev\/api \("http"\), got "grpc"$/);
   });
 
   test('rejects a backend without ports', () => {
@@ -299,5 +302,25 @@ describe('connect', () => {
     const api = new FixtureBackend(dev, 'api', []);
     const web = new AppPod(dev, 'web', { image: 'nginx:1.27.3' });
     expect(() => web.connectTo(api)).toThrow("dev/web: 'connectTo' must name a backend with at least one port, got dev/api (no ports)");
+  });
+});
+
+describe('connect input checks (JavaScript callers)', () => {
+  test.each([
+    ['an env name with a space', { env: 'API URL' }, /^test\/web: 'connectTo.env' must only contain valid environment variable names/],
+    ['a scheme with ://', { scheme: 'http://' }, /^test\/web: 'connectTo.scheme' must be a URL scheme such as "http" or "postgres" .*got "http:\/\/"$/],
+    ['a string networkPolicy', { networkPolicy: 'no' as unknown as boolean }, /^test\/web: 'connectTo.networkPolicy' must be true or false, got "no"$/],
+    ['options given as a string', 'API_URL' as unknown as ConnectOptions, /^test\/web: 'connectTo options' must be an object of key-value pairs, got "API_URL"$/],
+  ])('refuses %s', (_n, options, err) => {
+    const chart = testChart('test');
+    const web = new WebApp(chart, 'web', { image: 'nginx:1.27.3' });
+    const api = new WebApp(chart, 'api', { image: 'nginx:1.27.3' });
+    expect(() => connect(web, api, options as ConnectOptions)).toThrow(err);
+  });
+
+  test('a backend that is not one', () => {
+    const chart = testChart('test');
+    const web = new WebApp(chart, 'web', { image: 'nginx:1.27.3' });
+    expect(() => connect(web, 'api' as unknown as IBackend)).toThrow(new Error('test/web: \'connectTo\' must name a backend (a WebApp, BlueGreenDeployment, StatefulDatabase or another IBackend), got "api"'));
   });
 });

@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as ts from 'typescript';
 
 // scripts/synth.mjs, the fast path behind `npm run synth`, cdk8s.yaml's `app:` and the package's `kubecraft-synth`
 // command, run as a real process.
@@ -36,6 +37,8 @@ describe('scripts/synth.mjs (kubecraft-synth)', () => {
     return spawnSync(process.execPath, [SCRIPT, ...args], { cwd: project, env: childEnv, encoding: 'utf8' });
   };
   const entries = (): string[] => fs.readdirSync(project).filter((f) => f !== 'node_modules').sort();
+  // the versions of out/ (lib/core/output.ts): no staging directory or link is ever left behind
+  const leftovers = (): string[] => fs.readdirSync(path.join(project, '.out.kubecraft')).filter((f) => !f.startsWith('v-') && f !== '.gitignore');
 
   test('runs main.ts without type-checking and replaces the output directory', () => {
     fs.mkdirSync(path.join(project, 'out'));
@@ -49,7 +52,8 @@ describe('scripts/synth.mjs (kubecraft-synth)', () => {
     expect(r.status).toBe(0);
     expect(fs.readdirSync(path.join(project, 'out'))).toEqual(['web.k8s.yaml']);
     expect(fs.readFileSync(path.join(project, 'out', 'web.k8s.yaml'), 'utf8')).toContain('name: web-config');
-    expect(entries()).toEqual(['main.ts', 'out']);
+    expect(entries()).toEqual(['.out.kubecraft', 'main.ts', 'out']);
+    expect(leftovers()).toEqual([]);
   });
 
   test('exits 1 and leaves the previous output untouched when the app throws', () => {
@@ -63,7 +67,8 @@ describe('scripts/synth.mjs (kubecraft-synth)', () => {
     expect(r.stderr).toContain('app failed on purpose');
     expect(r.stderr).toMatch(/main\.ts:8/); // stack traces point at TypeScript lines
     expect(fs.readFileSync(path.join(project, 'out', 'web.k8s.yaml'), 'utf8')).toBe(before);
-    expect(entries()).toEqual(['main.ts', 'out']);
+    expect(entries()).toEqual(['.out.kubecraft', 'main.ts', 'out']);
+    expect(leftovers()).toEqual([]);
   });
 
   test('exits 1 when the app writes nothing (app.synth() never called)', () => {
@@ -71,7 +76,8 @@ describe('scripts/synth.mjs (kubecraft-synth)', () => {
 
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('main.ts wrote no manifests: it must call app.synth()');
-    expect(entries()).toEqual(['main.ts']);
+    expect(entries()).toEqual(['.out.kubecraft', 'main.ts']);
+    expect(leftovers()).toEqual([]);
   });
 
   test('writes to CDK8S_OUTDIR as the app of `cdk8s synth`, and requires it with --cdk8s', () => {
@@ -98,6 +104,11 @@ describe('scripts/synth.mjs (kubecraft-synth)', () => {
     for (const dep of packages) fs.symlinkSync(path.join(NODE_MODULES, dep), path.join(own, dep));
     fs.mkdirSync(path.join(project, 'tools'));
     fs.copyFileSync(SCRIPT, path.join(project, 'tools', 'synth.mjs'));
+    // as in the package: the compiled output module (lib/core/output.ts, shared with KubecraftApp) next to the bin
+    const source = fs.readFileSync(path.resolve(__dirname, '..', '..', 'lib', 'core', 'output.ts'), 'utf8');
+    const built = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+    fs.mkdirSync(path.join(project, 'build', 'lib', 'core'), { recursive: true });
+    fs.writeFileSync(path.join(project, 'build', 'lib', 'core', 'output.js'), built);
     return own;
   };
   const runCopy = () => {
@@ -148,6 +159,6 @@ describe('scripts/synth.mjs (kubecraft-synth)', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^synth: cannot transpile TypeScript: @swc\/core did not load \(Failed to load native binding\)/);
     expect(r.stderr).toContain('without --omit=optional');
-    expect(entries()).toEqual(['main.ts', 'tools']);
+    expect(entries()).toEqual(['.out.kubecraft', 'build', 'main.ts', 'tools']);
   });
 });

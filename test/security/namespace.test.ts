@@ -63,12 +63,39 @@ describe('Namespace', () => {
     });
   });
 
-  test('custom labels and annotations are kept, but cannot override the Pod Security labels', () => {
-    const { out } = synth({ name: 'demo', labels: { team: 'web', 'pod-security.kubernetes.io/enforce': 'privileged' }, annotations: { owner: 'sky' } });
+  test('custom labels and annotations are kept; a Pod Security label among them is refused (use podSecurity)', () => {
+    const { out } = synth({ name: 'demo', labels: { team: 'web' }, annotations: { owner: 'sky' } });
     const ns = find(out, 'Namespace', 'demo');
     expect(ns.metadata.labels.team).toBe('web');
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
     expect(ns.metadata.annotations).toEqual({ owner: 'sky' });
+    expect(() => synth({ name: 'demo', labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } })).toThrow(new Error(
+      'test/ns: \'labels\' must not set "pod-security.kubernetes.io/enforce": the Pod Security labels come from \'podSecurity\', got "pod-security.kubernetes.io/enforce"'));
+  });
+
+  test.each([
+    ['an invalid label key', { labels: { 'bad key': 'x' } }, /^test\/ns: 'labels' must be a valid label key .*got "bad key"$/],
+    ['an invalid label value', { labels: { team: 'a b' } }, /^test\/ns: 'labels\["team"\]' must be a valid label value .*got "a b"$/],
+    ['a metadata.name label that is not the name', { labels: { 'kubernetes.io/metadata.name': 'other' } }, /^test\/ns: 'labels\["kubernetes.io\/metadata.name"\]' must equal the namespace name "demo" \(the API server sets it\), got "other"$/],
+    ['an invalid annotation key', { annotations: { 'a b': 'x' } }, /^test\/ns: 'annotations' must have qualified-name keys .*got "a b"$/],
+    ['annotations above 256 KiB', { annotations: { a: 'x'.repeat(262144) } }, /^test\/ns: 'annotations' must hold at most 256 KiB \(262144 bytes of keys and values\), got 262145 bytes$/],
+    ['a string defaultDeny (JavaScript)', { defaultDeny: 'false' }, /^test\/ns: 'defaultDeny' must be true or false, got "false"$/],
+    ['an unknown prop (JavaScript)', { podSecurityLevel: 'baseline' }, /^test\/ns: 'podSecurityLevel' is not a setting \(settings: name, labels, .*\), got "baseline"$/],
+    ['a negative quota cpu', { resourceQuota: { requestsCpu: kplus.Cpu.millis(-100) } }, /^test\/ns: 'resourceQuota.requestsCpu' must not be negative, got "-100m"$/],
+    ['a NaN quota cpu', { resourceQuota: { limitsCpu: kplus.Cpu.units(NaN) } }, /^test\/ns: 'resourceQuota.limitsCpu' must be a Kubernetes quantity such as "500m" or "2", got "NaN"$/],
+    ['a string quota memory (JavaScript)', { resourceQuota: { requestsMemory: '8Gi' } }, /^test\/ns: 'resourceQuota.requestsMemory' must be a cdk8s Size \(e.g. Size.mebibytes\(512\)\), got "8Gi"$/],
+    ['pods above int32', { resourceQuota: { pods: 2 ** 31 } }, /^test\/ns: 'resourceQuota.pods' must be at most 2147483647 \(an int32\), got 2147483648$/],
+    ['a misspelt quota field', { resourceQuota: { requestCpu: kplus.Cpu.units(1) } }, /^test\/ns: 'resourceQuota.requestCpu' is not a setting /],
+    ['a string limitRange cpu (JavaScript)', { limitRange: { max: { cpu: '2' } } }, /^test\/ns: 'limitRange.max.cpu' must be a kplus.Cpu \(e.g. Cpu.millis\(250\) or Cpu.units\(2\)\), got "2"$/],
+    ['a zero max claim size', { limitRange: { maxClaimStorage: Size.gibibytes(0) } }, /^test\/ns: 'limitRange.maxClaimStorage' must be greater than zero, got 0$/],
+    ['a version that is not a string', { podSecurity: { version: 1.27 } }, /^test\/ns: 'podSecurity.version' must be "latest" or a Kubernetes minor version such as "v1.27", got 1.27$/],
+  ])('refuses %s', (_n, props, err) => {
+    expect(() => synth({ name: 'demo', ...(props as object) } as ConstructorParameters<typeof Namespace>[2])).toThrow(err);
+  });
+
+  test('quantities are rendered exactly (1536Ki stays 1536Ki; a cpu amount as given)', () => {
+    const { out } = synth({ name: 'demo', resourceQuota: { requestsMemory: Size.kibibytes(1536), requestsCpu: kplus.Cpu.units(0.5) } });
+    expect(find(out, 'ResourceQuota', 'default-quota').spec.hard).toEqual({ 'requests.memory': '1536Ki', 'requests.cpu': '0.5' });
   });
 
   test('the DNS selector and port are configurable', () => {

@@ -5,6 +5,7 @@ import {
   AddableCapability,
   ContainerSecurityOptions,
   DEFAULT_USER_ID,
+  LinuxCapability,
   PodSecurityOptions,
   SeccompProfile,
   applyPodSecurity,
@@ -86,19 +87,19 @@ describe('pod security defaults', () => {
 
 describe('pod security opt-outs', () => {
   test('runAsNonRoot: false is emitted and fails restricted', () => {
-    const spec = deployment({ runAsNonRoot: false, runAsUser: 0, runAsGroup: 0 });
+    const spec = deployment({ runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, allowRunAsRoot: true });
     expect(spec.securityContext.runAsNonRoot).toBe(false);
     expect(restrictedViolations(spec)).toEqual(expect.arrayContaining(['main: runAsNonRoot not true', 'main: runAsUser 0']));
   });
 
   test('seccomp Unconfined is emitted and fails restricted', () => {
-    const spec = deployment({ seccompProfile: SeccompProfile.UNCONFINED });
+    const spec = deployment({ seccompProfile: SeccompProfile.UNCONFINED, allowUnconfinedSeccomp: true });
     expect(spec.securityContext.seccompProfile).toEqual({ type: 'Unconfined' });
     expect(restrictedViolations(spec)).toEqual(['main: seccompProfile Unconfined']);
   });
 
   test('allowPrivilegeEscalation: true is emitted and fails restricted', () => {
-    const spec = deployment({}, { allowPrivilegeEscalation: true });
+    const spec = deployment({}, { allowPrivilegeEscalation: true, allowEscalation: true });
     expect(spec.containers[0].securityContext.allowPrivilegeEscalation).toBe(true);
     expect(restrictedViolations(spec)).toEqual(['main: allowPrivilegeEscalation not false']);
   });
@@ -146,7 +147,44 @@ describe('pod security validation', () => {
     const chart = testChart();
     const pod = resolvePodSecurity(chart);
     expect(() => containerSecurityContextProps(chart, pod, { addCapabilities: ['SYS_ADMIN' as AddableCapability] }))
-      .toThrow(/'securityContext.addCapabilities' may only contain NET_BIND_SERVICE .*got "SYS_ADMIN"/);
+      .toThrow(/'securityContext.addCapabilities' may only contain NET_BIND_SERVICE .*without the explicit opt-in 'allowExtraCapabilities: true', got "SYS_ADMIN"/);
+  });
+
+  test.each([
+    ['runAsNonRoot false', { runAsNonRoot: false }, "test: 'podSecurity.runAsNonRoot' must not be false without the explicit opt-in 'allowRunAsRoot: true' (it fails Pod Security restricted), got false"],
+    ['runAsUser 0', { runAsNonRoot: false, runAsUser: 0 }, "test: 'podSecurity.runAsNonRoot' must not be false without the explicit opt-in 'allowRunAsRoot: true' (it fails Pod Security restricted), got false"],
+    ['seccomp Unconfined', { seccompProfile: SeccompProfile.UNCONFINED }, "test: 'podSecurity.seccompProfile' must not be Unconfined without the explicit opt-in 'allowUnconfinedSeccomp: true' (it fails Pod Security baseline and restricted), got \"Unconfined\""],
+    ['an unknown seccomp profile', { seccompProfile: 'Localhost' as SeccompProfile }, 'test: \'podSecurity.seccompProfile\' must be one of RuntimeDefault, Unconfined, got "Localhost"'],
+    ['a misspelt opt-in', { allowRoot: true } as PodSecurityOptions, "test: 'podSecurity.allowRoot' is not a setting (settings: runAsNonRoot, runAsUser, runAsGroup, fsGroup, seccompProfile, allowRunAsRoot, allowUnconfinedSeccomp), got true"],
+    ['a string runAsNonRoot (JavaScript)', { runAsNonRoot: 'false' as unknown as boolean }, 'test: \'podSecurity.runAsNonRoot\' must be true or false, got "false"'],
+    ['a string podSecurity (JavaScript)', 'restricted' as unknown as PodSecurityOptions, 'test: \'podSecurity\' must be an object of key-value pairs, got "restricted"'],
+  ])('every relaxation of restricted needs its named opt-in: %s', (_n, opts, message) => {
+    expect(() => resolvePodSecurity(testChart(), opts)).toThrow(new Error(message));
+  });
+
+  test('root with the opt-in resolves (for a namespace that enforces baseline)', () => {
+    expect(resolvePodSecurity(testChart(), { runAsNonRoot: false, runAsUser: 0, allowRunAsRoot: true })).toMatchObject({ runAsNonRoot: false, runAsUser: 0 });
+    expect(resolvePodSecurity(testChart(), { runAsNonRoot: false, allowRunAsRoot: true }).runAsUser).toBe(DEFAULT_USER_ID);
+  });
+
+  test.each([
+    ['allowPrivilegeEscalation true', { allowPrivilegeEscalation: true }, "test: 'securityContext.allowPrivilegeEscalation' must not be true without the explicit opt-in 'allowEscalation: true' (it fails Pod Security restricted), got true"],
+    ['SYS_PTRACE', { addCapabilities: ['SYS_PTRACE'] }, 'test: \'securityContext.addCapabilities\' may only contain NET_BIND_SERVICE (Pod Security "restricted") without the explicit opt-in \'allowExtraCapabilities: true\', got "SYS_PTRACE"'],
+    ['a CAP_-prefixed name', { addCapabilities: ['CAP_NET_ADMIN' as LinuxCapability], allowExtraCapabilities: true }, /^test: 'securityContext.addCapabilities\[0\]' must be one of AUDIT_CONTROL, .*, got "CAP_NET_ADMIN"$/],
+    ['a capability twice', { addCapabilities: ['NET_BIND_SERVICE', 'NET_BIND_SERVICE'] }, 'test: \'securityContext.addCapabilities\' must not contain duplicates, got "NET_BIND_SERVICE" twice'],
+    ['a string addCapabilities (JavaScript)', { addCapabilities: 'NET_ADMIN' as unknown as LinuxCapability[] }, 'test: \'securityContext.addCapabilities\' must be an array of strings, got "NET_ADMIN"'],
+    ['a string privileged (JavaScript)', { privileged: 'yes' as unknown as boolean }, 'test: \'securityContext.privileged\' must be true or false, got "yes"'],
+    ['a misspelt opt-in', { allowEscalations: true } as ContainerSecurityOptions, /^test: 'securityContext.allowEscalations' is not a setting \(settings: .*\), got true$/],
+  ])('container relaxations need their named opt-in: %s', (_n, opts, message) => {
+    const chart = testChart();
+    expect(() => containerSecurityContextProps(chart, resolvePodSecurity(chart), opts as ContainerSecurityOptions)).toThrow(typeof message === 'string' ? new Error(message) : message);
+  });
+
+  test('with their opt-ins, escalation and extra capabilities are emitted', () => {
+    const chart = testChart();
+    const sc = containerSecurityContextProps(chart, resolvePodSecurity(chart), { allowPrivilegeEscalation: true, allowEscalation: true, addCapabilities: ['NET_ADMIN', 'NET_BIND_SERVICE'], allowExtraCapabilities: true });
+    expect(sc.allowPrivilegeEscalation).toBe(true);
+    expect(sc.capabilities?.add).toEqual(['NET_ADMIN', 'NET_BIND_SERVICE']);
   });
 
   test('runAsUser 0 with runAsNonRoot throws', () => {

@@ -5,6 +5,8 @@ import {
   ClusterRole,
   ClusterRoleBinding,
   IClusterRoleReference,
+  IRoleReference,
+  PolicyRule,
   READ_VERBS,
   Rbac,
   Role,
@@ -88,6 +90,29 @@ describe('Role and ClusterRole', () => {
     expect(cr.rules).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] }]);
   });
 
+  test('with allowWildcards, a wildcard must stand alone (next to it another entry means nothing)', () => {
+    for (const rule of [
+      { verbs: [Verb.GET, Verb.ALL], apiGroups: [''], resources: ['pods'] },
+      { verbs: [Verb.GET], apiGroups: ['', '*'], resources: ['pods'] },
+      { verbs: [Verb.GET], apiGroups: ['*'], resources: ['pods', '*'] },
+    ]) {
+      expect(() => new Role(testChart(), 'r', { allowWildcards: true, rules: [rule] })).toThrow(/^test\/r: 'rules\[0\]\.(verbs|apiGroups|resources)' must contain only "\*" when it contains the wildcard \(it already grants every entry\), got \[/);
+    }
+  });
+
+  test('JavaScript callers: a non-boolean allowWildcards, a string rules, a binding to something that is not a role', () => {
+    expect(() => new Role(testChart(), 'r', { allowWildcards: 'yes' as unknown as boolean })).toThrow(new Error('test/r: \'allowWildcards\' must be true or false, got "yes"'));
+    expect(() => new Role(testChart(), 'r', { rules: 'get pods' as unknown as PolicyRule[] })).toThrow(new Error('test/r: \'rules\' must be an array, got "get pods"'));
+    expect(() => new RoleBinding(testChart(), 'b', { role: 'view' as unknown as IRoleReference, subjects: [Subject.user('sky')] })).toThrow(new Error('test/b: \'role\' must be a Role, a ClusterRole or a RoleReference, got "view"'));
+    expect(() => new RoleBinding(testChart(), 'b', { role: RoleReference.clusterRole('view'), subjects: ['sky'] as unknown as Subject[] })).toThrow(new Error('test/b: \'subjects[0]\' must be a Subject (Subject.user(), Subject.group() or Subject.serviceAccount()), got "sky"'));
+    expect(() => new RoleBinding(testChart(), 'b', { role: RoleReference.clusterRole('a/b'), subjects: [Subject.user('sky')] })).toThrow(new Error('test/b: \'role.roleName\' must be a non-empty name without \'/\' or \'%\' (and not "." or ".."), got "a/b"'));
+    expect(() => Rbac.readOnly(testChart(), 'ro', { resources: ['pods'], users: 'sky' as unknown as string[] })).toThrow(new Error('test/ro: \'users\' must be an array of strings, got "sky"'));
+  });
+
+  test('a ClusterRole name with a colon can be bound (system: roles exist)', () => {
+    expect(() => new RoleBinding(testChart(), 'b', { role: RoleReference.clusterRole('system:auth-delegator'), subjects: [Subject.user('sky')] })).not.toThrow();
+  });
+
   test('wildcards are accepted with allowWildcards', () => {
     const chart = testChart();
     new ClusterRole(chart, 'super', { allowWildcards: true, rules: [{ verbs: [Verb.ALL], apiGroups: [ApiGroup.ALL], resources: ['*'] }] });
@@ -96,9 +121,11 @@ describe('Role and ClusterRole', () => {
 
   test.each([
     ['verbs', { verbs: [Verb.ALL], apiGroups: [''], resources: ['pods'] }, /'rules\[0\]\.verbs' must not contain the wildcard "\*" without 'allowWildcards: true'/],
-    ['resources', { verbs: [Verb.GET], apiGroups: [''], resources: ['*'] }, /'rules\[0\]\.resources' must not contain a wildcard without 'allowWildcards: true' .*got "\*"/],
+    ['resources', { verbs: [Verb.GET], apiGroups: [''], resources: ['*'] }, /'rules\[0\]\.resources' must not contain the wildcard "\*" without 'allowWildcards: true' .*got \["\*"\]/],
     ['subresources', { verbs: [Verb.GET], apiGroups: [''], resources: ['pods/*'] }, /'rules\[0\]\.resources' must not contain a wildcard/],
     ['apiGroups', { verbs: [Verb.GET], apiGroups: ['*'], resources: ['pods'] }, /'rules\[0\]\.apiGroups' must not contain the wildcard "\*"/],
+    ['a verb list that mixes one in', { verbs: [Verb.GET, Verb.ALL], apiGroups: [''], resources: ['pods'] }, /^test\/r: 'rules\[0\]\.verbs' must not contain the wildcard "\*" without 'allowWildcards: true' \(list the verbs needed, e.g. get, list, watch\), got \["get","\*"\]$/],
+    ['a resource list that mixes one in', { verbs: [Verb.GET], apiGroups: [''], resources: ['pods', '*'] }, /^test\/r: 'rules\[0\]\.resources' must not contain the wildcard "\*" without 'allowWildcards: true' \(list the resources needed\), got \["pods","\*"\]$/],
   ])('a wildcard in %s without allowWildcards throws', (_what, rule, message) => {
     expect(() => new Role(testChart(), 'r', { rules: [rule] })).toThrow(message);
     expect(() => new ClusterRole(testChart(), 'r', { rules: [rule] })).toThrow(message);
@@ -111,7 +138,11 @@ describe('Role and ClusterRole', () => {
     ['no resources', { verbs: [Verb.GET], apiGroups: [''], resources: [] }, /'rules\[0\]\.resources' must contain at least one resource/],
     ['a capitalised resource', { verbs: [Verb.GET], apiGroups: ['apps'], resources: ['Deployment'] }, /'rules\[0\]\.resources' must contain lowercase plural resource names .*got "Deployment"/],
     ['an invalid group', { verbs: [Verb.GET], apiGroups: ['Apps'], resources: ['x'] }, /'rules\[0\]\.apiGroups' must be a DNS-1123 subdomain/],
-    ['an empty resource name', { verbs: [Verb.GET], apiGroups: [''], resources: ['pods'], resourceNames: [''] }, /'rules\[0\]\.resourceNames' must contain non-empty names/],
+    ['an empty resource name', { verbs: [Verb.GET], apiGroups: [''], resources: ['pods'], resourceNames: [''] }, /^test\/r: 'rules\[0\]\.resourceNames' must be a non-empty name without '\/' or '%' \(and not "." or ".."\), got ""$/],
+    ['a string verbs list (JavaScript)', { verbs: 'get' as unknown as Verb[], apiGroups: [''], resources: ['pods'] }, /^test\/r: 'rules\[0\]\.verbs' must contain at least one verb .*got "get"$/],
+    ['a string resources list (JavaScript)', { verbs: [Verb.GET], apiGroups: [''], resources: 'pods' as unknown as string[] }, /^test\/r: 'rules\[0\]\.resources' must contain at least one resource \(e.g. "deployments"\), got "pods"$/],
+    ['a verb twice', { verbs: [Verb.GET, Verb.GET], apiGroups: [''], resources: ['pods'] }, /^test\/r: 'rules\[0\]\.verbs' must not contain duplicates, got "get" twice$/],
+    ['a misspelt field', { verbs: [Verb.GET], apiGroups: [''], resources: ['pods'], resourceName: ['x'] } as PolicyRule, /^test\/r: 'rules\[0\]\.resourceName' is not a setting/],
   ])('a rule with %s throws', (_what, rule, message) => {
     expect(() => new Role(testChart(), 'r', { rules: [rule] })).toThrow(message);
   });

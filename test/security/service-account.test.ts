@@ -1,4 +1,4 @@
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ApiGroup, READ_VERBS, Verb } from '../../lib/security/rbac';
 import { DEFAULT_TOKEN_MOUNT_PATH, WorkloadIdentity, grantApiAccess } from '../../lib/security/service-account';
@@ -116,14 +116,33 @@ describe('grantApiAccess', () => {
   test.each([
     ['no rules', { rules: [] }, /'rules' must contain at least one rule/],
     ['a wildcard verb', { rules: [{ verbs: [Verb.ALL], apiGroups: [''], resources: ['pods'] }] }, /'rules\[0\]\.verbs' must not contain the wildcard/],
-    ['a wildcard resource', { rules: [{ verbs: [Verb.GET], apiGroups: [''], resources: ['*'] }] }, /'rules\[0\]\.resources' must not contain a wildcard/],
+    ['a wildcard resource', { rules: [{ verbs: [Verb.GET], apiGroups: [''], resources: ['*'] }] }, /'rules\[0\]\.resources' must not contain the wildcard/],
     ['a token shorter than 10 minutes', { rules: READ_CONFIGMAPS, expirationSeconds: 300 }, /'expirationSeconds' must be between 600 and 4294967295, got 300/],
     ['an empty audience', { rules: READ_CONFIGMAPS, audience: ' ' }, /'audience' must not be empty/],
-    ['a relative mount path', { rules: READ_CONFIGMAPS, mountPath: 'tokens' }, /'mountPath' must be an absolute path, got "tokens"/],
+    ['a relative mount path', { rules: READ_CONFIGMAPS, mountPath: 'tokens' }, /'mountPath' must be an absolute path without ':', got "tokens"$/],
+    ['a token Duration shorter than 10 minutes', { rules: READ_CONFIGMAPS, expiration: Duration.minutes(5) }, /^test\/operator\/Deployment: 'expiration' must be at least 600s, got 300s$/],
+    ['a fraction of a second', { rules: READ_CONFIGMAPS, expiration: Duration.millis(600_500) }, /^test\/operator\/Deployment: 'expiration' must be a whole number of seconds, got /],
+    ['both expiration and the deprecated expirationSeconds', { rules: READ_CONFIGMAPS, expiration: Duration.hours(1), expirationSeconds: 3600 }, /^test\/operator\/Deployment: 'expiration' must not be given together with the deprecated 'expirationSeconds'/],
+    ['a number as expiration (JavaScript)', { rules: READ_CONFIGMAPS, expiration: 3600 as unknown as Duration }, /^test\/operator\/Deployment: 'expiration' must be a cdk8s Duration \(e.g. Duration.seconds\(30\)\), got 3600$/],
+    ['a number as audience (JavaScript)', { rules: READ_CONFIGMAPS, audience: 42 as unknown as string }, /^test\/operator\/Deployment: 'audience' must be a string, got 42$/],
+    ['a string rules (JavaScript)', { rules: 'read' as unknown as [] }, /^test\/operator\/Deployment: 'rules' must contain at least one rule \(the least privilege the workload needs\), got "read"$/],
+    ['an invalid name', { rules: READ_CONFIGMAPS, name: 'Api Access' }, /^test\/operator\/Deployment: 'name' must be a DNS-1123 subdomain/],
   ])('%s throws', (_what, options, message) => {
     const chart = testChart('demo');
     const w = new StandInWorkload(chart, 'operator', { port: 8080 });
     expect(() => grantApiAccess(w.deployment, options)).toThrow(message);
+  });
+
+  test('the token lifetime is a Duration (the deprecated expirationSeconds still works)', () => {
+    const chart = testChart('demo');
+    const w = new StandInWorkload(chart, 'operator', { port: 8080 });
+    expect(grantApiAccess(w.deployment, { rules: READ_CONFIGMAPS, expiration: Duration.minutes(30) }).expirationSeconds).toBe(1800);
+  });
+
+  test('WorkloadIdentity refuses invalid props from JavaScript callers', () => {
+    expect(() => new WorkloadIdentity(testChart('demo'), 'id', { name: 'api', automountToken: 'no' as unknown as boolean })).toThrow(new Error('test/id: \'automountToken\' must be true or false, got "no"'));
+    expect(() => new WorkloadIdentity(testChart('demo'), 'id', { name: 'api', identity: { name: 'a'.repeat(64) } })).toThrow(/^test\/id: 'identity.name' must be at most 63 characters/);
+    expect(() => grantApiAccess({} as kplus.Deployment, { rules: READ_CONFIGMAPS })).toThrow(new Error("grantApiAccess: 'workload' must be a cdk8s-plus workload (Deployment, StatefulSet, Pod, ...), got {}"));
   });
 
   test('wildcards pass with allowWildcards', () => {

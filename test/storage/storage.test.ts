@@ -71,7 +71,7 @@ describe('StorageClass', () => {
       .toThrow(/'volumeBindingMode' must be one of WaitForFirstConsumer, Immediate, got "Later"/);
     expect(() => new StorageClass(chart, 'c', { provisioner: 'x.io/y', reclaimPolicy: 'Recycle' as ReclaimPolicy }))
       .toThrow(/'reclaimPolicy' must be one of Retain, Delete, got "Recycle"/);
-    expect(() => new StorageClass(chart, 'd', { provisioner: 'x.io/y', mountOptions: [' '] })).toThrow(/'mountOptions' must not contain empty options/);
+    expect(() => new StorageClass(chart, 'd', { provisioner: 'x.io/y', mountOptions: [' '] })).toThrow(/^test\/d: 'mountOptions\[0\]' must not be empty, got " "$/);
   });
 });
 
@@ -163,7 +163,7 @@ describe('PersistentVolume', () => {
     expect(() => new PersistentVolume(chart, 'i', { size: '1Gi', source, reclaimPolicy: 'Recycle' as ReclaimPolicy })).toThrow(/'reclaimPolicy' must be one of Retain, Delete/);
     expect(() => new PersistentVolume(chart, 'j', { size: '1Gi', source, storageClass: 'Fast_SSD' })).toThrow(/'storageClass' must be a DNS-1123 subdomain/);
     expect(() => new PersistentVolume(chart, 'k', { size: '1Gi', source: PersistentVolumeSource.csi({ driver: '', volumeHandle: 'vol-1' }) }))
-      .toThrow(/test\/k: 'source.driver' must be a CSI driver name, got ""/);
+      .toThrow(/^test\/k: 'source.driver' must be a CSI driver name such as "ebs.csi.aws.com" \(at most 63 alphanumerics, '-', '_' and '.'\), got ""$/);
     expect(() => new PersistentVolume(chart, 'l', { size: '1Gi', source: PersistentVolumeSource.nfs({ server: 'nfs.example.com', path: 'exports' }) }))
       .toThrow(/'source.path' must be an absolute path, got "exports"/);
     expect(() => new PersistentVolume(chart, 'm', { size: '1Gi', source: { kind: 'csi' } as unknown as PersistentVolumeSource }))
@@ -236,6 +236,57 @@ describe('PersistentVolumeClaim', () => {
     expect(() => new PersistentVolumeClaim(chart, 'e', { size: '1Gi', selector: { tier: 'no spaces' } })).toThrow(/'selector\["tier"\]' must be a valid label value/);
     expect(() => new PersistentVolumeClaim(chart, 'f', { size: '1Gi', name: 'Bad_Name' })).toThrow(/'name' must be a DNS-1123 subdomain/);
     expect(() => new PersistentVolumeClaim(chart, 'g', { size: '1Gi', selector: { '-tier': 'gold' } })).toThrow(/test\/g: 'selector' must be a valid label key .*, got "-tier"/);
-    expect(() => new PersistentVolumeClaim(chart, 'h', { size: 10 as unknown as string })).toThrow(/'size' must be a Kubernetes quantity such as "10Gi", got 10/);
+    expect(() => new PersistentVolumeClaim(chart, 'h', { size: 10 as unknown as string })).toThrow(/^test\/h: 'size' must be a Kubernetes quantity such as "10Gi" or a cdk8s Size, got 10$/);
+  });
+});
+
+describe('storage input checks (Kubernetes rules, JavaScript callers)', () => {
+  const src = PersistentVolumeSource.hostPath('/data');
+  test.each([
+    ['an unknown volumeMode on a claim', () => new PersistentVolumeClaim(testChart(), 'c', { size: '1Gi', volumeMode: 'Raw' as kplus.PersistentVolumeMode }),
+      'test/c: \'volumeMode\' must be one of Filesystem, Block, got "Raw"'],
+    ['an unknown volumeMode on a volume', () => new PersistentVolume(testChart(), 'v', { size: '1Gi', source: src, volumeMode: 'Disk' as kplus.PersistentVolumeMode }),
+      'test/v: \'volumeMode\' must be one of Filesystem, Block, got "Disk"'],
+    ['a negative size', () => new PersistentVolumeClaim(testChart(), 'c', { size: '-1Gi' }), 'test/c: \'size\' must be greater than zero, got "-1Gi"'],
+    ['a NaN Size', () => new PersistentVolumeClaim(testChart(), 'c', { size: Size.gibibytes(NaN) }), /^test\/c: 'size' must be a cdk8s Size \(e.g. Size.mebibytes\(512\)\), got /],
+    ['access modes as a string (JavaScript)', () => new PersistentVolumeClaim(testChart(), 'c', { size: '1Gi', accessModes: 'ReadWriteOnce' as unknown as kplus.PersistentVolumeAccessMode[] }),
+      /^test\/c: 'accessModes' must contain at least one access mode .*got "ReadWriteOnce"$/],
+    ['an unknown hostPath type', () => new PersistentVolume(testChart(), 'v', { size: '1Gi', source: PersistentVolumeSource.hostPath('/d', 'Socket' as HostPathType) }),
+      'test/v: \'source.type\' must be one of DirectoryOrCreate, Directory, FileOrCreate, File, got "Socket"'],
+    ['a number as a CSI attribute (JavaScript)', () => new PersistentVolume(testChart(), 'v', { size: '1Gi', source: PersistentVolumeSource.csi({ driver: 'ebs.csi.aws.com', volumeHandle: 'vol-1', volumeAttributes: { iops: 3000 as unknown as string } }) }),
+      'test/v: \'source.volumeAttributes["iops"]\' must be a string, got 3000'],
+    ['parameters given as a string (JavaScript)', () => new StorageClass(testChart(), 's', { provisioner: 'ebs.csi.aws.com', parameters: 'type=gp3' as unknown as Record<string, string> }),
+      'test/s: \'parameters\' must be an object of key-value pairs, got "type=gp3"'],
+    ['a string isDefault (JavaScript)', () => new StorageClass(testChart(), 's', { provisioner: 'ebs.csi.aws.com', isDefault: 'true' as unknown as boolean }),
+      'test/s: \'isDefault\' must be true or false, got "true"'],
+    ['mount options given as a string (JavaScript)', () => new StorageClass(testChart(), 's', { provisioner: 'ebs.csi.aws.com', mountOptions: 'noatime' as unknown as string[] }),
+      'test/s: \'mountOptions\' must be an array of strings, got "noatime"'],
+    ['a mount option twice', () => new StorageClass(testChart(), 's', { provisioner: 'ebs.csi.aws.com', mountOptions: ['noatime', 'noatime'] }),
+      'test/s: \'mountOptions\' must not contain duplicates, got "noatime" twice'],
+    ['an empty selector', () => new PersistentVolumeClaim(testChart(), 'c', { size: '1Gi', selector: {} }), 'test/c: \'selector\' must contain at least one label, got {}'],
+    ['a volume that is not one (JavaScript)', () => new PersistentVolumeClaim(testChart(), 'c', { size: '1Gi', volume: 'pv-1' as unknown as PersistentVolume }),
+      'test/c: \'volume\' must be a PersistentVolume, got "pv-1"'],
+  ])('refuses %s', (_n, build, message) => {
+    expect(build).toThrow(typeof message === 'string' ? new Error(message) : message);
+  });
+
+  test('any valid quantity is a size (1536Ki, 1e3, 0.5Gi) and a Size renders exactly', () => {
+    const chart = testChart();
+    new PersistentVolumeClaim(chart, 'a', { size: '1536Ki' });
+    new PersistentVolumeClaim(chart, 'b', { size: '1e9' });
+    new PersistentVolumeClaim(chart, 'c', { size: Size.kibibytes(1536) });
+    const all = synthAll(chart);
+    expect(find(all, 'PersistentVolumeClaim', 'a').spec.resources.requests.storage).toBe('1536Ki');
+    expect(find(all, 'PersistentVolumeClaim', 'b').spec.resources.requests.storage).toBe('1e9');
+    expect(find(all, 'PersistentVolumeClaim', 'c').spec.resources.requests.storage).toBe('1536Ki');
+  });
+
+  test('a name longer than a label value allows is kept as the name and cut in app.kubernetes.io/name', () => {
+    const chart = testChart();
+    const name = `${'a'.repeat(70)}.example`;
+    new PersistentVolumeClaim(chart, 'c', { name, size: '1Gi' });
+    const m = find(synthAll(chart), 'PersistentVolumeClaim', name);
+    expect(m.metadata.labels['app.kubernetes.io/name']).toBe('a'.repeat(63));
+    expect(m.metadata.labels['app.kubernetes.io/instance']).toBe('a'.repeat(63));
   });
 });

@@ -263,7 +263,7 @@ describe('pods', () => {
     const { manifests, bg } = synth({ disruptionBudget: { minAvailable: 1 } });
     for (const slot of ['blue', 'green']) {
       const pdb = find(manifests, 'PodDisruptionBudget', `web-${slot}`);
-      expect(pdb.spec).toEqual({ minAvailable: 1, selector: { matchLabels: bg.versionSelector(slot) } });
+      expect(pdb.spec).toEqual({ minAvailable: 1, selector: { matchLabels: bg.versionSelector(slot) }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
     }
     expect(allOf(synth().manifests, 'PodDisruptionBudget')).toEqual([]);
   });

@@ -6,7 +6,8 @@ import {
 } from '../../lib/workload/container';
 import { KUBERNETES_VERSION_CONTEXT } from '../../lib/core/target-version';
 import { AddableCapability, applyPodSecurity, podSecurityContextProps, resolvePodSecurity } from '../../lib/security/pod-security';
-import { Manifest, find, podSpecOf, restrictedViolations, testChart } from '../util';
+import { Manifest, find, podSpecOf, restrictedViolations, synthAll, testChart } from '../util';
+import { WebApp, WebAppProps } from '../../lib/workload/web-app';
 
 const IMAGE = 'ghcr.io/acme/api:1.4.2';
 const WEB: AppContainerOptions = { image: IMAGE, ports: [{ name: 'http', port: 8080 }] };
@@ -144,7 +145,7 @@ describe('container defaults', () => {
     const r = resolve({ ports: [{ name: 'http', port: 8080 }] });
     expect(r.ports).toEqual([{ name: 'http', port: 8080 }]);
     expect(r.writablePaths).toEqual(['/tmp']);
-    expect(r.ephemeralStorage).toEqual({ requestMi: 64, limitMi: 512 });
+    expect(r.ephemeralStorage).toEqual({ request: '64Mi', limit: '512Mi' });
     expect(r.props.imagePullPolicy).toBe(kplus.ImagePullPolicy.IF_NOT_PRESENT);
   });
 });
@@ -448,5 +449,34 @@ describe('native sidecars (init containers with restartPolicy: Always)', () => {
     expect(() => nativeBuild(undefined, { image: IMAGE })).toThrow(
       "test/web: 'sidecars[0].native' needs Kubernetes 1.29 or newer for a native sidecar (an init container with restartPolicy: Always), but the app targets 1.27;");
     expect(() => nativeBuild('1.28', { image: IMAGE })).toThrow(/but the app targets 1\.28;/);
+  });
+});
+
+describe('container input checks (JavaScript callers, Kubernetes rules)', () => {
+  const build = (props: Record<string, unknown>) => () => new WebApp(testChart(), 'api', { image: 'nginx:1.27.3', ...props } as WebAppProps);
+  test.each([
+    ['a string command (never split into characters)', { command: 'sh -c "sleep 1"' }, 'test/api: \'command\' must be an array of strings, got "sh -c \\"sleep 1\\""'],
+    ['a numeric env value (never dropped)', { env: { PORT: 8080 } }, 'test/api: \'env["PORT"]\' must be a string or a kplus.EnvValue, got 8080'],
+    ['ports: null (never defaulted)', { ports: null }, "test/api: 'ports' must be an array, got null"],
+    ['an image that is not a string', { image: 42 }, 'test/api: \'image\' must be an image reference such as "nginx:1.27.3", got 42'],
+    ['a memory request of "ten gigs"', { resources: { memoryRequest: 'ten gigs' } }, 'test/api: \'resources.memoryRequest\' must be a cdk8s Size (e.g. Size.mebibytes(512)), got "ten gigs"'],
+    ['a negative cpu', { resources: { cpuRequest: kplus.Cpu.millis(-100) } }, 'test/api: \'resources.cpuRequest\' must not be negative, got "-100m"'],
+    ['a NaN cpu limit', { resources: { cpuLimit: kplus.Cpu.units(NaN) } }, 'test/api: \'resources.cpuLimit\' must be a Kubernetes quantity such as "500m" or "2", got "NaN"'],
+    ['a probe on port 0', { readiness: kplus.Probe.fromTcpSocket({ port: 0 }) }, "test/api: 'readiness.port' must be a port number between 1 and 65535, got 0"],
+    ['a probe on port 70000', { liveness: kplus.Probe.fromHttpGet('/healthz', { port: 70000 }) }, "test/api: 'liveness.port' must be a port number between 1 and 65535, got 70000"],
+    ['a probe that is not one', { liveness: '/healthz' }, 'test/api: \'liveness\' must be a kplus.Probe (Probe.fromHttpGet(), .fromTcpSocket(), .fromCommand()), got "/healthz"'],
+    ['an unknown pull policy', { imagePullPolicy: 'Sometimes' }, 'test/api: \'imagePullPolicy\' must be one of Always, IfNotPresent, Never, got "Sometimes"'],
+    ['a relative working directory', { workingDir: 'app' }, 'test/api: \'workingDir\' must be an absolute path, got "app"'],
+    ['replicas above int32', { replicas: 2 ** 31 }, "test/api: 'replicas' must be at most 2147483647 (an int32), got 2147483648"],
+  ])('refuses %s', (_n, props, message) => {
+    expect(build(props)).toThrow(new Error(message));
+  });
+
+  test('any valid memory quantity is rendered exactly (1536Ki), whole mebibytes as before (1024Mi)', () => {
+    const chart = testChart();
+    new WebApp(chart, 'api', { image: 'nginx:1.27.3', resources: { memoryRequest: Size.kibibytes(1536), memoryLimit: Size.gibibytes(1) } });
+    const c = podSpecOf(find(synthAll(chart), 'Deployment', 'api')).containers[0];
+    expect(c.resources.requests.memory).toBe('1536Ki');
+    expect(c.resources.limits.memory).toBe('1024Mi');
   });
 });

@@ -12,7 +12,7 @@ describe('DisruptionBudget', () => {
     expect(m.apiVersion).toBe('policy/v1');
     expect(m.metadata.namespace).toBe('demo');
     expect(m.metadata.labels['app.kubernetes.io/managed-by']).toBe('kubecraft');
-    expect(m.spec).toEqual({ selector: { matchLabels: selector }, maxUnavailable: 1 });
+    expect(m.spec).toEqual({ selector: { matchLabels: selector }, maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
     expect(pdb.maxUnavailable).toBe(1);
     expect(pdb.minAvailable).toBeUndefined();
     expect(m).toMatchSnapshot();
@@ -34,6 +34,15 @@ describe('DisruptionBudget', () => {
     expect(yaml).not.toContain('null');
   });
 
+  test('unhealthy pods are always evictable by default (a crash-looping pod never blocks a drain); IfHealthyBudget is an opt-in', () => {
+    const chart = testChart();
+    const a = new DisruptionBudget(chart, 'a', { selector });
+    new DisruptionBudget(chart, 'b', { selector, unhealthyPodEvictionPolicy: UnhealthyPodEvictionPolicy.IF_HEALTHY_BUDGET });
+    expect(a.unhealthyPodEvictionPolicy).toBe(UnhealthyPodEvictionPolicy.ALWAYS_ALLOW);
+    expect(find(synthAll(chart), 'PodDisruptionBudget', 'a').spec.unhealthyPodEvictionPolicy).toBe('AlwaysAllow');
+    expect(find(synthAll(chart), 'PodDisruptionBudget', 'b').spec.unhealthyPodEvictionPolicy).toBe('IfHealthyBudget');
+  });
+
   test('a small percentage of few replicas still allows one disruption (rounded up)', () => {
     expect(() => new DisruptionBudget(testChart(), 'api', { selector, maxUnavailable: '1%', replicas: 2 })).not.toThrow();
     expect(() => new DisruptionBudget(testChart(), 'api', { selector, minAvailable: '50%', replicas: 3 })).not.toThrow();
@@ -53,12 +62,25 @@ describe('DisruptionBudget', () => {
       ['a percentage above 100', { maxUnavailable: '150%' }, /'maxUnavailable' must be a non-negative integer or a percentage/],
       ['negative replicas', { replicas: -1 }, /'replicas' must be >= 0, got -1/],
       ['an empty selector', { selector: {} }, /'selector' must contain at least one label/],
-      ['an invalid selector value', { selector: { app: 'not valid!' } }, /'selector\.app' must be a valid label value.*got "not valid!"/],
+      ['an invalid selector value', { selector: { app: 'not valid!' } }, /'selector\["app"\]' must be a valid label value.*got "not valid!"/],
       ['an unknown eviction policy', { unhealthyPodEvictionPolicy: 'Never' as UnhealthyPodEvictionPolicy }, /'unhealthyPodEvictionPolicy' must be one of IfHealthyBudget, AlwaysAllow, got "Never"/],
       ['an invalid name', { name: 'Bad_Name' }, /'name' must be a DNS-1123 subdomain/],
+      ['an invalid selector key', { selector: { 'bad key': 'x' } }, /^test\/api: 'selector' must be a valid label key .*got "bad key"$/],
+      ['replicas above int32', { replicas: 2 ** 31 }, /^test\/api: 'replicas' must be at most 2147483647 \(an int32\), got 2147483648$/],
+      ['maxUnavailable above int32', { maxUnavailable: 2 ** 31 }, /^test\/api: 'maxUnavailable' must be at most 2147483647 \(an int32\), got 2147483648$/],
+      ['a selector string (JavaScript)', { selector: 'app=api' as unknown as Record<string, string> }, /^test\/api: 'selector' must be an object of key-value pairs, got "app=api"$/],
+      ['a boolean maxUnavailable (JavaScript)', { maxUnavailable: true as unknown as number }, /^test\/api: 'maxUnavailable' must be a non-negative integer or a percentage between 0% and 100%, got true$/],
+      ['an identity name above 63 characters', { identity: { name: 'a'.repeat(64) } }, /^test\/api: 'identity.name' must be at most 63 characters \(it is also the value of the label app.kubernetes.io\/name, which allows 63\), got "a{64}" \(64 characters\)$/],
     ];
     test.each(bad)('%s', (_n, props, err) => {
       expect(() => new DisruptionBudget(testChart(), 'api', { selector, ...props })).toThrow(err);
     });
   });
+});
+
+test('DisruptionBudget: a name longer than a label value allows is kept and cut to 63 in its default labels', () => {
+  const chart = testChart();
+  const name = `${'a'.repeat(64)}.pdb`;
+  new DisruptionBudget(chart, 'b', { selector, name });
+  expect(find(synthAll(chart), 'PodDisruptionBudget', name).metadata.labels['app.kubernetes.io/name']).toBe('a'.repeat(63));
 });

@@ -226,7 +226,7 @@ describe('WebApp', () => {
 
   test('PodDisruptionBudget: true gives maxUnavailable 1 with the selector labels', () => {
     const pdb = find(build({ disruptionBudget: true }).all(), 'PodDisruptionBudget', 'api');
-    expect(pdb.spec).toEqual({ selector: { matchLabels: SELECTOR }, maxUnavailable: 1 });
+    expect(pdb.spec).toEqual({ selector: { matchLabels: SELECTOR }, maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
     const pdb2 = find(build({ replicas: 3, disruptionBudget: { minAvailable: '50%' } }).all(), 'PodDisruptionBudget', 'api');
     expect(pdb2.spec.minAvailable).toBe('50%');
   });
@@ -483,7 +483,7 @@ describe('WebApp: labels, selector and annotations of your own', () => {
       `'podLabels["app"]' must not give the pods another value than 'selectorLabels' ("hello-world"), got "other"`],
     ['a pod label contradicting labels', { labels: { tier: 'a' }, podLabels: { tier: 'b' } },
       `'podLabels["tier"]' must not give the pods another value than 'labels' ("a"), got "b"`],
-    ['a bad annotation key', { annotations: { 'not ok': 'x' } }, `'annotations' must be a valid label key`],
+    ['a bad annotation key', { annotations: { 'not ok': 'x' } }, `'annotations' must have qualified-name keys`],
     ['a non-string annotation', { podAnnotations: { a: 1 as unknown as string } }, `'podAnnotations["a"]' must be a string, got 1`],
   ];
   test.each(bad)('rejects %s', (_what, props, message) => {
