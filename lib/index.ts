@@ -97,7 +97,7 @@ export {
 } from './security/namespace';
 export {
   type PodSecurityOptions, type ContainerSecurityOptions, type ResolvedPodSecurity, SeccompProfile, AddableCapability,
-  type LinuxCapability,
+  type LinuxCapability, LINUX_CAPABILITIES,
 } from './security/pod-security';
 export {
   Role, type RoleProps, type RoleBaseProps, ClusterRole, type ClusterRoleProps, RoleBinding, type RoleBindingProps,

@@ -295,7 +295,7 @@ abstract class RoleBase extends Construct {
   public readonly allowWildcards: boolean;
   private readonly _rules: PolicyRule[] = [];
 
-  /** The validated name, labels and namespace. */
+  /** @internal The validated name, labels and namespace (for the subclasses' L1 objects). */
   protected readonly metadata: RbacMetadata;
 
   protected constructor(scope: Construct, id: string, props: RoleBaseProps & { readonly namespace?: string }) {
