@@ -108,6 +108,62 @@ function checkPath(scope: Construct, prop: string, path: string, type: IngressPa
   if (bad !== undefined) fail(scope, prop, `must not contain ${show(bad)} (an ${type} path is matched literally; the API server refuses it), got ${show(path)}`);
 }
 
+/** The validated form of AppIngressProps: what the constructor builds. */
+interface AppIngressPlan {
+  readonly name: string;
+  readonly host: string | undefined;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string> | undefined;
+  readonly className: string | undefined;
+  readonly tlsSecretName: string | undefined;
+  readonly paths: k8s.HttpIngressPath[];
+}
+
+/** Validates AppIngressProps and renders the rules (creates no construct). */
+function resolveAppIngress(scope: Construct, props: AppIngressProps): AppIngressPlan {
+  checkRecord(scope, 'props', props as unknown);
+  checkInstance(scope, 'service', props.service, AppService, 'an AppService (e.g. a WebApp\'s service)');
+  const name = props.name ?? props.service.name;
+  checkDnsSubdomain(scope, 'name', name);
+  const host = props.host;
+  if (host !== undefined) checkHost(scope, 'host', host);
+  if (props.className !== undefined) checkDnsSubdomain(scope, 'className', props.className);
+  if (props.tlsSecretName !== undefined) {
+    checkDnsSubdomain(scope, 'tlsSecretName', props.tlsSecretName);
+    if (host === undefined) fail(scope, 'tlsSecretName', `requires a 'host' (the certificate is served for that host), got tlsSecretName ${show(props.tlsSecretName)} without a host`);
+  }
+  if (props.annotations !== undefined) checkAnnotations(scope, 'annotations', props.annotations);
+  if (props.identity !== undefined) checkIdentity(scope, 'identity', props.identity);
+  const given = props.paths ?? [{ path: '/' }];
+  checkArray(scope, 'paths', given);
+  if (given.length === 0) fail(scope, 'paths', 'must contain at least one path, got []');
+  const svc = props.service;
+  const paths: k8s.HttpIngressPath[] = given.map((p, i) => {
+    checkRecord(scope, `paths[${i}]`, p as unknown);
+    const pathType = p.pathType ?? IngressPathType.PREFIX;
+    checkOneOf(scope, `paths[${i}].pathType`, pathType, Object.values(IngressPathType));
+    checkPath(scope, `paths[${i}].path`, p.path, pathType);
+    if (p.portName !== undefined) checkString(scope, `paths[${i}].portName`, p.portName);
+    let port: number;
+    try {
+      port = svc.endpoint.port(p.portName).port;
+    } catch {
+      fail(scope, `paths[${i}].portName`, `must name a port of Service ${svc.name} (${svc.backendPorts.map((x) => show(x.name)).join(', ') || 'none'}), got ${show(p.portName)}`);
+    }
+    return { path: p.path, pathType, backend: { service: { name: svc.name, port: { number: port } } } };
+  });
+  checkUnique(scope, 'paths[].path', given.map((p) => `${p.path} (${p.pathType ?? IngressPathType.PREFIX})`));
+  return {
+    name,
+    host,
+    labels: recommendedLabels(props.identity ?? { name: nameLabelValue(name) }),
+    annotations: props.annotations && Object.keys(props.annotations).length > 0 ? { ...props.annotations } : undefined,
+    className: props.className,
+    tlsSecretName: props.tlsSecretName,
+    paths,
+  };
+}
+
 /**
  * An Ingress routing a host's paths to a Service.
  *
@@ -125,49 +181,15 @@ export class AppIngress extends Construct {
   constructor(scope: Construct, id: string, props: AppIngressProps) {
     super(scope, id);
     installAppChecks(this);
-    checkRecord(this, 'props', props as unknown);
-    checkInstance(this, 'service', props.service, AppService, 'an AppService (e.g. a WebApp\'s service)');
-    this.name = props.name ?? props.service.name;
-    checkDnsSubdomain(this, 'name', this.name);
-    this.host = props.host;
-    if (this.host !== undefined) checkHost(this, 'host', this.host);
-    if (props.className !== undefined) checkDnsSubdomain(this, 'className', props.className);
-    if (props.tlsSecretName !== undefined) {
-      checkDnsSubdomain(this, 'tlsSecretName', props.tlsSecretName);
-      if (this.host === undefined) fail(this, 'tlsSecretName', `requires a 'host' (the certificate is served for that host), got tlsSecretName ${show(props.tlsSecretName)} without a host`);
-    }
-    if (props.annotations !== undefined) checkAnnotations(this, 'annotations', props.annotations);
-    if (props.identity !== undefined) checkIdentity(this, 'identity', props.identity);
-    const paths = props.paths ?? [{ path: '/' }];
-    checkArray(this, 'paths', paths);
-    if (paths.length === 0) fail(this, 'paths', 'must contain at least one path, got []');
-    const svc = props.service;
-    const rendered: k8s.HttpIngressPath[] = paths.map((p, i) => {
-      checkRecord(this, `paths[${i}]`, p as unknown);
-      const pathType = p.pathType ?? IngressPathType.PREFIX;
-      checkOneOf(this, `paths[${i}].pathType`, pathType, Object.values(IngressPathType));
-      checkPath(this, `paths[${i}].path`, p.path, pathType);
-      if (p.portName !== undefined) checkString(this, `paths[${i}].portName`, p.portName);
-      let port: number;
-      try {
-        port = svc.endpoint.port(p.portName).port;
-      } catch {
-        fail(this, `paths[${i}].portName`, `must name a port of Service ${svc.name} (${svc.backendPorts.map((x) => show(x.name)).join(', ') || 'none'}), got ${show(p.portName)}`);
-      }
-      return { path: p.path, pathType, backend: { service: { name: svc.name, port: { number: port } } } };
-    });
-    checkUnique(this, 'paths[].path', paths.map((p) => `${p.path} (${p.pathType ?? IngressPathType.PREFIX})`));
-
+    const plan = resolveAppIngress(this, props);
+    this.name = plan.name;
+    this.host = plan.host;
     this.apiObject = new k8s.KubeIngress(this, 'Resource', {
-      metadata: {
-        name: this.name,
-        labels: recommendedLabels(props.identity ?? { name: nameLabelValue(this.name) }),
-        annotations: props.annotations && Object.keys(props.annotations).length > 0 ? { ...props.annotations } : undefined,
-      },
+      metadata: { name: plan.name, labels: plan.labels, annotations: plan.annotations },
       spec: {
-        ingressClassName: props.className,
-        rules: [{ host: this.host, http: { paths: rendered } }],
-        tls: props.tlsSecretName !== undefined ? [{ hosts: [this.host as string], secretName: props.tlsSecretName }] : undefined,
+        ingressClassName: plan.className,
+        rules: [{ host: plan.host, http: { paths: plan.paths } }],
+        tls: plan.tlsSecretName !== undefined ? [{ hosts: [plan.host as string], secretName: plan.tlsSecretName }] : undefined,
       },
     });
   }
