@@ -188,6 +188,7 @@ function benchConsumer() {
   const edit = editIn(app);
   rows.fast = repeat('consumer: npm run synth (kubecraft-synth, edit loop)', reps, (i) => { edit(i); return measure(['npm', 'run', '--silent', 'synth'], { cwd: app }); });
   const fastDist = rows.fast.failed ? {} : dist(app);
+  rows.bin = repeat('consumer: node_modules/.bin/kubecraft-synth (edit loop)', reps, (i) => { edit(i); return measure([path.join(app, 'node_modules', '.bin', 'kubecraft-synth')], { cwd: app }); });
   rows.npx = repeat('consumer: npx kubecraft-synth (edit loop)', reps, (i) => { edit(i); return measure(['npx', 'kubecraft-synth'], { cwd: app }); });
   rows.cli = repeat('consumer: npm run synth:cdk8s (cdk8s synth, app: npx kubecraft-synth --cdk8s; edit loop)', slowReps, (i) => { edit(i); return measure(['npm', 'run', '--silent', 'synth:cdk8s'], { cwd: app }); });
   rows.template = repeat('consumer: default template, npx cdk8s synth with app: npx ts-node main.ts (edit loop)', slowReps, (i) => {
@@ -308,6 +309,7 @@ function report({ m, synth, consumer, scale, test, started, load0, load1, elapse
       + 'Every timed run follows a one-line edit of `main.ts`; one warm-up run each. `npm run synth` is the app\'s script `kubecraft-synth`.', '');
     L.push('| command | wall | CPU | peak RSS | runs |', '|---|---|---|---|---|');
     L.push(`| \`npm run synth\` (\`kubecraft-synth\`) | **${fmt(r.fast)}** | ${fmtCpu(r.fast)} | ${fmtRss(r.fast)} | ${r.fast.n ?? '-'} |`);
+    L.push(`| \`node_modules/.bin/kubecraft-synth\` (no npm in between) | ${fmt(r.bin)} | ${fmtCpu(r.bin)} | ${fmtRss(r.bin)} | ${r.bin.n ?? '-'} |`);
     L.push(`| \`npx kubecraft-synth\` | ${fmt(r.npx)} | ${fmtCpu(r.npx)} | ${fmtRss(r.npx)} | ${r.npx.n ?? '-'} |`);
     L.push(`| \`npm run synth:cdk8s\` (\`cdk8s synth\`, cdk8s.yaml \`app: npx kubecraft-synth --cdk8s\`) | ${fmt(r.cli)} | ${fmtCpu(r.cli)} | ${fmtRss(r.cli)} | ${r.cli.n ?? '-'} |`);
     L.push(`| default template: \`npx cdk8s synth\` with \`app: npx ts-node main.ts\` | ${fmt(r.template)} | ${fmtCpu(r.template)} | ${fmtRss(r.template)} | ${r.template.n ?? '-'} |`);
