@@ -431,7 +431,9 @@ function keepOtherParts(fresh, file) {
   for (const [part] of PARTS) {
     let text = now.byPart[part];
     if (text === undefined && old.byPart[part] !== undefined) {
-      text = old.byPart[part].replace(/^(## \d+\. .*\n)\n?(_From the run of .*_\n\n)?/m, `$1\n_From the run of ${oldRun} (this run did not measure this part; the machine section above is this run's)._\n\n`);
+      // a section already carried over keeps the date of the run that measured it
+      text = /^_From the run of /m.test(old.byPart[part]) ? old.byPart[part]
+        : old.byPart[part].replace(/^(## \d+\. .*\n)\n?/m, `$1\n_From the run of ${oldRun} (this run did not measure this part; the machine section above is this run's)._\n\n`);
     }
     if (text === undefined) continue;
     n += 1;
